@@ -1,0 +1,77 @@
+/**
+ * validate → dispatch → Result. The one place where untrusted command input
+ * from either transport meets the engine. Never throws.
+ */
+import type { z } from 'zod';
+import {
+  commandSchemas,
+  err,
+  isCommandName,
+  ok,
+  WbError,
+  type CommandArgs,
+  type CommandName,
+  type CommandResults,
+  type Result,
+} from '../../shared/protocol';
+import type { SessionManager } from '../net/manager';
+import { encodePayload } from '../net/payload';
+import { listInterfaces, resolveHost } from '../net/system';
+
+type Handlers = { [C in CommandName]: (args: CommandArgs<C>) => Promise<CommandResults[C]> | CommandResults[C] };
+
+function handlersFor(manager: SessionManager): Handlers {
+  return {
+    'system.interfaces': () => listInterfaces(),
+    'system.resolve': ({ host }) => resolveHost(host),
+    'session.open': ({ config }) => manager.open(config),
+    'session.start': ({ sessionId }) => manager.start(sessionId),
+    'session.stop': ({ sessionId }) => manager.stop(sessionId),
+    'session.close': async ({ sessionId }) => {
+      await manager.close(sessionId);
+      return null;
+    },
+    'session.list': () => manager.list(),
+    'session.update': ({ sessionId, options }) => manager.update(sessionId, options),
+    'session.resetCounters': ({ sessionId }) => manager.resetCounters(sessionId),
+    'session.send': ({ sessionId, payload, target }) => manager.send(sessionId, payload, target),
+    'peer.disconnect': async ({ sessionId, peerId }) => {
+      await manager.disconnectPeer(sessionId, peerId);
+      return null;
+    },
+    'udp.multicast': ({ sessionId, action, group, iface }) => manager.multicast(sessionId, action, group, iface),
+    'codec.preview': ({ payload }) => ({ bytes: encodePayload(payload) }),
+  };
+}
+
+/** "config.port: port must be between 1 and 65535" — first issue, in words. */
+export function describeZodError(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0];
+  if (!issue) return { message: 'Invalid arguments' };
+  const field = issue.path.map(String).join('.');
+  return field ? { message: `${field}: ${issue.message}`, field } : { message: issue.message };
+}
+
+export type Dispatcher = (cmd: unknown, args: unknown) => Promise<Result<unknown>>;
+
+export function createDispatcher(manager: SessionManager): Dispatcher {
+  const handlers = handlersFor(manager);
+  return async (cmd, args) => {
+    if (!isCommandName(cmd)) {
+      return err('UNKNOWN_COMMAND', `Unknown command: ${typeof cmd === 'string' ? cmd.slice(0, 64) : typeof cmd}`);
+    }
+    const parsed = commandSchemas[cmd].safeParse(args ?? {});
+    if (!parsed.success) {
+      const { message, field } = describeZodError(parsed.error);
+      return err('INVALID_ARGUMENT', message, field ? { field } : undefined);
+    }
+    try {
+      const handler = handlers[cmd] as (a: unknown) => Promise<unknown> | unknown;
+      return ok(await handler(parsed.data));
+    } catch (e) {
+      if (e instanceof WbError) return e.toResult();
+      const message = e instanceof Error ? e.message : String(e);
+      return err('INTERNAL', `Internal error: ${message}`);
+    }
+  };
+}

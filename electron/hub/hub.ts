@@ -1,0 +1,208 @@
+/**
+ * The hub sits between the engine and the transports (IPC, WebSocket).
+ * - Fans every engine event out to each attached client.
+ * - Batches: at most one flush per `flushIntervalMs` (≈60/s) per client, or
+ *   sooner once `maxBatchBytes` of payload is pending.
+ * - Coalesces counters (the latest snapshot per session wins).
+ * - Backpressure: when a client falls behind (its transport backlog or our
+ *   queue is over the high-water mark) TCP reading is paused engine-wide and
+ *   UDP data rows are dropped from that client's *view* (counted and reported
+ *   as `view.dropped`); counters and captures are never affected.
+ */
+import type { CountersEvent, NetEvent, Result } from '../../shared/protocol';
+import { SessionManager } from '../net/manager';
+import { createDispatcher, type Dispatcher } from './dispatch';
+
+export interface HubTransport {
+  /** Deliver one batch, in order. */
+  send(events: NetEvent[]): void;
+  /** Bytes accepted by the transport but not yet written out (0 when unknown). */
+  backlog(): number;
+}
+
+export interface HubClient {
+  /** Stop delivering to this client. */
+  detach(): void;
+}
+
+export interface HubOptions {
+  flushIntervalMs?: number;
+  maxBatchBytes?: number;
+  /** queue + transport backlog above which a client counts as behind */
+  highWaterBytes?: number;
+  /** …and below which it has caught up again */
+  lowWaterBytes?: number;
+}
+
+const DEFAULTS: Required<HubOptions> = {
+  flushIntervalMs: 16,
+  maxBatchBytes: 64 * 1024,
+  highWaterBytes: 8 * 1024 * 1024,
+  lowWaterBytes: 1024 * 1024,
+};
+
+/** Rough wire weight of an event: its payload plus a fixed overhead. */
+const weight = (e: NetEvent): number => (e.type === 'data' ? e.bytes.byteLength + e.text.length * 2 + 128 : 256);
+
+interface UdpLookup {
+  isUdp(sessionId: string): boolean;
+}
+
+class ClientQueue {
+  private queue: NetEvent[] = [];
+  private counters = new Map<string, CountersEvent>();
+  private dropped = new Map<string, { messages: number; bytes: number }>();
+  private queuedBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  private lastFlush = 0;
+  behind = false;
+
+  constructor(
+    private readonly transport: HubTransport,
+    private readonly opts: Required<HubOptions>,
+    private readonly udp: UdpLookup,
+    private readonly onBehindChange: () => void,
+  ) {}
+
+  push(event: NetEvent): void {
+    if (event.type === 'counters') {
+      this.counters.set(event.sessionId, event);
+    } else if (event.type === 'data' && this.behind && this.udp.isUdp(event.sessionId)) {
+      const d = this.dropped.get(event.sessionId) ?? { messages: 0, bytes: 0 };
+      d.messages += 1;
+      d.bytes += event.bytes.byteLength;
+      this.dropped.set(event.sessionId, d);
+    } else {
+      this.queue.push(event);
+      this.queuedBytes += weight(event);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.queuedBytes >= this.opts.maxBatchBytes) {
+      if (!this.immediate) this.immediate = setImmediate(() => this.flush());
+      return;
+    }
+    if (this.timer || this.immediate) return;
+    const wait = Math.max(0, this.opts.flushIntervalMs - (Date.now() - this.lastFlush));
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.updateBehind();
+    if (this.behind && this.transport.backlog() > this.opts.highWaterBytes) {
+      // the transport itself is full: hold the queue and look again shortly
+      this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+      return;
+    }
+    const batch = this.queue;
+    const now = Date.now();
+    for (const [sessionId, d] of this.dropped) {
+      batch.push({ type: 'view.dropped', ts: now, sessionId, messages: d.messages, bytes: d.bytes });
+    }
+    for (const c of this.counters.values()) batch.push(c);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.counters.clear();
+    this.dropped.clear();
+    this.lastFlush = now;
+    if (batch.length > 0) {
+      try {
+        this.transport.send(batch);
+      } catch {
+        // a transport that fails to send is the transport's problem (it detaches itself)
+      }
+    }
+    this.updateBehind();
+    if (this.behind) this.schedule();
+  }
+
+  private updateBehind(): void {
+    const load = this.queuedBytes + this.transport.backlog();
+    const was = this.behind;
+    if (!was && load > this.opts.highWaterBytes) this.behind = true;
+    else if (was && load < this.opts.lowWaterBytes) this.behind = false;
+    if (was !== this.behind) this.onBehindChange();
+    if (this.behind && !this.timer && !this.immediate) {
+      // keep polling the backlog until it drains
+      this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.queue = [];
+  }
+}
+
+export class Hub {
+  readonly dispatch: Dispatcher;
+  private readonly clients = new Set<ClientQueue>();
+  private readonly opts: Required<HubOptions>;
+  private readPaused = false;
+  /** The engine; it pushes every event into this hub. */
+  readonly manager: SessionManager;
+
+  constructor(options: HubOptions = {}) {
+    this.opts = { ...DEFAULTS, ...options };
+    this.manager = new SessionManager((event) => this.fanOut(event));
+    this.dispatch = createDispatcher(this.manager);
+  }
+
+  private fanOut(event: NetEvent): void {
+    for (const c of this.clients) c.push(event);
+  }
+
+  /** Run one command: validate → dispatch → Result. Never throws. */
+  handle(cmd: unknown, args: unknown): Promise<Result<unknown>> {
+    return this.dispatch(cmd, args);
+  }
+
+  attach(transport: HubTransport): HubClient {
+    const udp: UdpLookup = {
+      isUdp: (sessionId) => {
+        try {
+          return this.manager.info(sessionId).kind === 'udp';
+        } catch {
+          return false;
+        }
+      },
+    };
+    const client = new ClientQueue(transport, this.opts, udp, () => this.updateReadPause());
+    this.clients.add(client);
+    return {
+      detach: () => {
+        client.dispose();
+        this.clients.delete(client);
+        this.updateReadPause();
+      },
+    };
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  private updateReadPause(): void {
+    const anyBehind = [...this.clients].some((c) => c.behind);
+    if (anyBehind !== this.readPaused) {
+      this.readPaused = anyBehind;
+      this.manager.setReadPaused(anyBehind);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const c of this.clients) c.dispose();
+    this.clients.clear();
+    await this.manager.closeAll();
+  }
+}

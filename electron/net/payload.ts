@@ -1,0 +1,124 @@
+/**
+ * Turn a send command's payload into the exact bytes that go on the wire.
+ *
+ * text:  escapes (when on) → each text piece encoded with the chosen encoding,
+ *        each `\xHH` byte as-is → line ending → checksum
+ * hex:   strict hex → checksum
+ * bytes: as given
+ *
+ * The checksum covers everything before it, line ending included: the bytes
+ * a receiver sees in front of the checksum are exactly the bytes it was
+ * computed over. The line ending is encoded like text, so in UTF-16 a CRLF is
+ * two 16-bit units (0D 00 0A 00 in UTF-16LE); in every other supported
+ * encoding it is the bytes 0D 0A.
+ *
+ * Every codec problem becomes a WbError with the same code, the message in
+ * the user's words and detail {position, char}; positions are 1-based code
+ * points inside what the user typed (also when escapes are on).
+ */
+import { appendChecksum } from '../../shared/codec/checksum';
+import { escapeSourcePosition, parseEscapes } from '../../shared/codec/escapes';
+import { parseHex } from '../../shared/codec/hex';
+import { lineEndingText } from '../../shared/codec/line-ending';
+import { CodecError } from '../../shared/codec/types';
+import { WbError, type ErrorDetail } from '../../shared/protocol/errors';
+import { MAX_SEND_BYTES, type SendPayload } from '../../shared/protocol/schemas';
+import { encodeText, unencodableMessage } from './text-codec';
+
+/** CodecError → WbError (same code, message, position and char); WbError passes through; anything else is INTERNAL. */
+export function codecErrorToWbError(e: unknown): WbError {
+  if (e instanceof WbError) return e;
+  if (e instanceof CodecError) {
+    const detail: ErrorDetail = {};
+    if (e.position !== undefined) detail.position = e.position;
+    if (e.char !== undefined) detail.char = e.char;
+    return new WbError(e.code, e.message, Object.keys(detail).length > 0 ? detail : undefined);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new WbError('INTERNAL', `Could not prepare the payload: ${message}`);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Code point offset (0-based) inside `text` → UTF-16 offset. */
+function unitOffsetOfCodePoint(text: string, codePoints: number): number {
+  let i = 0;
+  for (let n = 0; n < codePoints && i < text.length; n++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
+}
+
+function encodeTextPayload(p: Extract<SendPayload, { kind: 'text' }>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  if (!p.escapes) {
+    parts.push(encodeText(p.text, p.encoding));
+  } else {
+    const segments = parseEscapes(p.text);
+    segments.forEach((seg, index) => {
+      if (seg.kind === 'bytes') {
+        parts.push(seg.bytes);
+        return;
+      }
+      try {
+        parts.push(encodeText(seg.text, p.encoding));
+      } catch (e) {
+        if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE' || e.position === undefined) throw e;
+        // report where the user typed it, not where it sits in the unescaped text
+        const unit = unitOffsetOfCodePoint(seg.text, e.position - 1);
+        const position = escapeSourcePosition(p.text, index, unit);
+        const char = e.char ?? '';
+        throw new CodecError('UNENCODABLE', unencodableMessage(char, position, p.encoding), position, char);
+      }
+    });
+  }
+  if (p.lineEnding !== 'none') parts.push(encodeText(lineEndingText(p.lineEnding), p.encoding));
+  return concat(parts);
+}
+
+function mib(n: number): string {
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/**
+ * The bytes to send for `payload`.
+ * @throws WbError BAD_HEX, BAD_ESCAPE, UNENCODABLE, UNKNOWN_ENCODING or PAYLOAD_TOO_LARGE.
+ */
+export function encodePayload(payload: SendPayload): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    switch (payload.kind) {
+      case 'text':
+        bytes = encodeTextPayload(payload);
+        if (payload.checksum) bytes = appendChecksum(bytes, payload.checksum);
+        break;
+      case 'hex':
+        bytes = parseHex(payload.hex);
+        if (payload.checksum) bytes = appendChecksum(bytes, payload.checksum);
+        break;
+      case 'bytes':
+        bytes = payload.bytes;
+        break;
+    }
+  } catch (e) {
+    throw codecErrorToWbError(e);
+  }
+  if (bytes.length > MAX_SEND_BYTES) {
+    throw new WbError(
+      'PAYLOAD_TOO_LARGE',
+      `The message is ${mib(bytes.length)} once encoded; Wirebench sends at most ${mib(MAX_SEND_BYTES)} at once`,
+    );
+  }
+  return bytes;
+}

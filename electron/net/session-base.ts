@@ -1,0 +1,386 @@
+/**
+ * What every session kind shares: identity, config, the state machine's
+ * history, exact counters, the rx path (framer → streaming decoder → `data`
+ * event) and the helpers that emit events into the sink.
+ *
+ * A session never throws into the event loop: socket callbacks call the
+ * helpers here, and the helpers only emit.
+ */
+import type { Socket } from 'node:net';
+import { createFramer } from '../../shared/codec/framer';
+import { WbError } from '../../shared/protocol/errors';
+import type { EventSink, NetEvent } from '../../shared/protocol/events';
+import {
+  zeroCounters,
+  type Counters,
+  type Endpoint,
+  type PeerInfo,
+  type SendReport,
+  type SessionInfo,
+  type SessionState,
+  type StatusEntry,
+} from '../../shared/protocol/model';
+import type { SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
+import { toWbError } from './errors';
+import { createDecoder, decodeText } from './text-codec';
+
+export const HISTORY_CAP = 50;
+
+export type Decoder = ReturnType<typeof createDecoder>;
+export type Framer = ReturnType<typeof createFramer>;
+
+export interface SessionContext {
+  /** where events go (the manager may hold them back while a session opens) */
+  emit: EventSink;
+  now: () => number;
+}
+
+/** Per-peer (or per-UDP-source) receive state. */
+export interface RxState {
+  framer: Framer;
+  decoder: Decoder;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export interface RxMeta {
+  peerId?: string;
+  remote: Endpoint;
+  /** the peer's own counters, besides the session's */
+  counters?: Counters;
+}
+
+export const familyOf = (address: string | undefined): 'IPv4' | 'IPv6' =>
+  address !== undefined && address.includes(':') ? 'IPv6' : 'IPv4';
+
+export function endpoint(address: string | undefined, port: number | undefined, family?: string): Endpoint {
+  const fam = family === 'IPv6' || family === 'IPv4' ? family : familyOf(address);
+  return { address: address ?? '', port: port ?? 0, family: fam };
+}
+
+export const localOf = (s: Socket): Endpoint => endpoint(s.localAddress, s.localPort, s.localFamily);
+export const remoteOf = (s: Socket): Endpoint => endpoint(s.remoteAddress, s.remotePort, s.remoteFamily);
+
+const copy = (c: Counters): Counters => ({
+  rxBytes: c.rxBytes,
+  txBytes: c.txBytes,
+  rxMessages: c.rxMessages,
+  txMessages: c.txMessages,
+});
+
+export function describeOption(key: string, kind: string): WbError {
+  return new WbError('INVALID_ARGUMENT', `Option '${key}' does not apply to a ${kind} session`, { field: key });
+}
+
+/**
+ * Write one chunk and settle when its write callback has run. When write()
+ * returns false, also wait for 'drain' so the next write of the same queue
+ * does not pile onto the buffer. A socket that closes first rejects.
+ */
+export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const ctx = { op: 'send' as const, host: remote.address, port: remote.port };
+    if (socket.destroyed || !socket.writable || socket.writableEnded) {
+      reject(new WbError('NOT_CONNECTED', `Not connected: the connection to ${fmt(remote)} is closed`));
+      return;
+    }
+    let settled = false;
+    let needDrain = false;
+    let written = false;
+    const done = (e?: WbError): void => {
+      if (settled) return;
+      if (!e && needDrain && socket.writableNeedDrain && !socket.destroyed) return; // wait for drain
+      settled = true;
+      socket.off('close', onClose);
+      socket.off('drain', onDrain);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onClose = (): void => {
+      if (written) done();
+      else done(new WbError('CONNECTION_RESET', `The connection to ${fmt(remote)} closed before the data was sent`));
+    };
+    const onDrain = (): void => {
+      if (written) done();
+    };
+    socket.once('close', onClose);
+    socket.on('drain', onDrain);
+    try {
+      needDrain = !socket.write(bytes, (err) => {
+        if (err) done(toWbError(err, ctx));
+        else {
+          written = true;
+          done();
+        }
+      });
+    } catch (err) {
+      done(toWbError(err, ctx));
+    }
+  });
+}
+
+const fmt = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
+export const formatEndpoint = fmt;
+
+export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
+  readonly id: string;
+  config: C;
+  state: SessionState = 'idle';
+  readonly history: StatusEntry[] = [];
+  counters: Counters = zeroCounters();
+  local: Endpoint | undefined;
+  remote: Endpoint | undefined;
+  readonly createdAt: number;
+  protected readonly ctx: SessionContext;
+
+  constructor(id: string, config: C, ctx: SessionContext) {
+    this.id = id;
+    this.config = config;
+    this.ctx = ctx;
+    this.createdAt = ctx.now();
+  }
+
+  /** Connect / listen / bind. Resolves when the attempt settled; rejects with a WbError. */
+  abstract start(): Promise<void>;
+  /** Close the sockets, keep the session (state → closed). */
+  abstract stop(reason?: string): Promise<void>;
+  abstract send(bytes: Uint8Array, target: SendTarget): Promise<SendReport>;
+  abstract peers(): PeerInfo[];
+  /** Live rx states, so a changed encoding or framing can reset them. */
+  protected abstract rxStates(): RxState[];
+  /** Kind-specific live options; throws INVALID_ARGUMENT for options of another kind. */
+  protected abstract applyOptions(options: SessionOptions): void;
+  abstract disconnectPeer(peerId: string): Promise<void>;
+  abstract setReadPaused(paused: boolean): void;
+
+  get isRunning(): boolean {
+    return this.state === 'connecting' || this.state === 'connected' || this.state === 'listening' ||
+      this.state === 'open' || this.state === 'reconnecting';
+  }
+
+  info(): SessionInfo {
+    return {
+      sessionId: this.id,
+      kind: this.config.kind,
+      name: this.config.name ?? '',
+      config: this.config,
+      state: this.state,
+      ...(this.local ? { local: this.local } : {}),
+      ...(this.remote ? { remote: this.remote } : {}),
+      history: this.history.slice(),
+      peers: this.peers(),
+      counters: copy(this.counters),
+      groups: [],
+      createdAt: this.createdAt,
+    };
+  }
+
+  update(options: SessionOptions): void {
+    this.applyOptions(options);
+    const { name, rxEncoding, framing } = options;
+    const next = { ...this.config } as C;
+    if (name !== undefined) next.name = name;
+    if (rxEncoding !== undefined) next.rxEncoding = rxEncoding;
+    if (framing !== undefined) next.framing = framing;
+    const resetRx = rxEncoding !== undefined || framing !== undefined;
+    this.config = next;
+    if (resetRx) for (const rx of this.rxStates()) this.resetRx(rx);
+  }
+
+  resetCounters(): void {
+    this.counters = zeroCounters();
+    for (const p of this.peerCounterRefs()) {
+      p.rxBytes = 0;
+      p.txBytes = 0;
+      p.rxMessages = 0;
+      p.txMessages = 0;
+    }
+    this.emitCounters();
+  }
+
+  /** Live counter objects of the peers (server: per client; client: the connection). */
+  protected peerCounterRefs(): Array<Counters> {
+    return [];
+  }
+  protected peerCounterMap(): Record<string, Counters> {
+    return {};
+  }
+
+  // ---------------------------------------------------------------- events
+
+  protected emit(ev: NetEvent): void {
+    try {
+      this.ctx.emit(ev);
+    } catch {
+      // a faulty sink must never break a socket callback
+    }
+  }
+
+  setStatus(state: SessionState, reason: string, err?: WbError): void {
+    this.state = state;
+    const entry: StatusEntry = { state, reason, ts: this.ctx.now() };
+    if (err) {
+      entry.code = err.code;
+      if (err.detail?.sysCode) entry.sysCode = err.detail.sysCode;
+    }
+    this.history.push(entry);
+    if (this.history.length > HISTORY_CAP) this.history.splice(0, this.history.length - HISTORY_CAP);
+    this.emit({
+      type: 'session.status',
+      ts: entry.ts,
+      sessionId: this.id,
+      status: entry,
+      ...(this.local ? { local: this.local } : {}),
+      ...(this.remote ? { remote: this.remote } : {}),
+    });
+  }
+
+  emitError(err: WbError, peerId?: string, remote?: Endpoint): void {
+    this.emit({
+      type: 'error',
+      ts: this.ctx.now(),
+      sessionId: this.id,
+      ...(peerId !== undefined ? { peerId } : {}),
+      ...(remote ? { remote } : {}),
+      code: err.code,
+      message: err.message,
+      ...(err.detail?.sysCode ? { sysCode: err.detail.sysCode } : {}),
+    });
+  }
+
+  emitCounters(): void {
+    const peers: Record<string, Counters> = {};
+    const live = this.peerCounterMap();
+    for (const k in live) peers[k] = copy(live[k] as Counters);
+    this.emit({ type: 'counters', ts: this.ctx.now(), sessionId: this.id, counters: copy(this.counters), peers });
+  }
+
+  /** Count one completed send to one target and emit its tx row (no counters event). */
+  protected recordTx(bytes: Uint8Array, remote: Endpoint, peerId?: string, peerCounters?: Counters): void {
+    this.counters.txBytes += bytes.length;
+    this.counters.txMessages += 1;
+    if (peerCounters) {
+      peerCounters.txBytes += bytes.length;
+      peerCounters.txMessages += 1;
+    }
+    const text = this.decodeOnce(bytes);
+    this.emit({
+      type: 'data',
+      ts: this.ctx.now(),
+      sessionId: this.id,
+      dir: 'tx',
+      ...(peerId !== undefined ? { peerId } : {}),
+      remote,
+      bytes,
+      text,
+    });
+  }
+
+  // ---------------------------------------------------------------- rx path
+
+  protected decodeOnce(bytes: Uint8Array): string {
+    try {
+      return decodeText(bytes, this.config.rxEncoding);
+    } catch {
+      return '';
+    }
+  }
+
+  newRx(): RxState {
+    return { framer: createFramer(this.config.framing), decoder: createDecoder(this.config.rxEncoding), idleTimer: undefined };
+  }
+
+  resetRx(rx: RxState): void {
+    this.disposeRx(rx);
+    rx.framer = createFramer(this.config.framing);
+    rx.decoder = createDecoder(this.config.rxEncoding);
+  }
+
+  disposeRx(rx: RxState): void {
+    if (rx.idleTimer !== undefined) clearTimeout(rx.idleTimer);
+    rx.idleTimer = undefined;
+  }
+
+  /** Bytes arrived from one peer/source: count them, frame them, emit the messages. */
+  rxChunk(rx: RxState, chunk: Uint8Array, meta: RxMeta): void {
+    this.counters.rxBytes += chunk.length;
+    if (meta.counters) meta.counters.rxBytes += chunk.length;
+    let messages: Uint8Array[];
+    try {
+      messages = rx.framer.push(chunk, this.ctx.now());
+    } catch {
+      messages = [chunk];
+    }
+    this.emitRx(rx, messages, meta, false);
+    this.armIdle(rx, meta);
+    this.emitCounters();
+  }
+
+  /** The peer went away: whatever the framer still holds becomes a last message. */
+  rxEnd(rx: RxState, meta: RxMeta): void {
+    this.disposeRx(rx);
+    let messages: Uint8Array[] = [];
+    try {
+      messages = rx.framer.flush();
+    } catch {
+      messages = [];
+    }
+    if (messages.length > 0) {
+      this.emitRx(rx, messages, meta, true);
+      this.emitCounters();
+    }
+  }
+
+  /** One datagram decoded on its own (UDP with raw framing). */
+  rxDatagram(bytes: Uint8Array, remote: Endpoint): void {
+    this.counters.rxBytes += bytes.length;
+    this.counters.rxMessages += 1;
+    const text = this.decodeOnce(bytes);
+    this.emit({ type: 'data', ts: this.ctx.now(), sessionId: this.id, dir: 'rx', remote, bytes, text });
+    this.emitCounters();
+  }
+
+  private emitRx(rx: RxState, messages: Uint8Array[], meta: RxMeta, last: boolean): void {
+    for (let i = 0; i < messages.length; i++) {
+      const bytes = messages[i] as Uint8Array;
+      let text: string;
+      try {
+        text = rx.decoder.write(bytes);
+        if (last && i === messages.length - 1) text += rx.decoder.end();
+      } catch {
+        text = '';
+      }
+      this.counters.rxMessages += 1;
+      if (meta.counters) meta.counters.rxMessages += 1;
+      this.emit({
+        type: 'data',
+        ts: this.ctx.now(),
+        sessionId: this.id,
+        dir: 'rx',
+        ...(meta.peerId !== undefined ? { peerId: meta.peerId } : {}),
+        remote: meta.remote,
+        bytes,
+        text,
+      });
+    }
+  }
+
+  private armIdle(rx: RxState, meta: RxMeta): void {
+    const framing = this.config.framing;
+    if (framing.kind !== 'idle') return;
+    if (rx.idleTimer !== undefined) clearTimeout(rx.idleTimer);
+    rx.idleTimer = undefined;
+    if (rx.framer.pendingBytes === 0) return;
+    rx.idleTimer = setTimeout(() => {
+      rx.idleTimer = undefined;
+      try {
+        const messages = rx.framer.flush();
+        if (messages.length > 0) {
+          this.emitRx(rx, messages, meta, false);
+          this.emitCounters();
+        }
+      } catch {
+        // never escape into the event loop
+      }
+    }, framing.gapMs);
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * TCP client session. States: connecting → connected → closed | error, and
+ * reconnecting between attempts when auto-reconnect is on (exponential
+ * backoff from initialDelayMs doubling up to maxDelayMs; maxAttempts 0 means
+ * no limit). stop() cancels a pending reconnect.
+ *
+ * An established connection that ends (peer FIN, reset, stop) goes to
+ * 'closed' with the reason; a connect attempt that fails goes to 'error'.
+ */
+import { lookup } from 'node:dns/promises';
+import { connect, isIP, type Socket } from 'node:net';
+import { WbError } from '../../shared/protocol/errors';
+import { zeroCounters, type Counters, type Endpoint, type PeerInfo, type SendReport } from '../../shared/protocol/model';
+import type { SendTarget, SessionOptions, TcpClientConfig } from '../../shared/protocol/schemas';
+import { formatHostPort, formatSeconds, toWbError } from './errors';
+import {
+  SessionBase,
+  describeOption,
+  formatEndpoint,
+  localOf,
+  remoteOf,
+  writeChunk,
+  type RxState,
+  type SessionContext,
+} from './session-base';
+
+export const CLIENT_PEER_ID = 'conn';
+
+interface Conn {
+  socket: Socket;
+  remote: Endpoint;
+  rx: RxState;
+  counters: Counters;
+  connectedAt: number;
+  /** why it closed, decided by the first of: error, peer FIN, stop */
+  closeReason: string | undefined;
+  closeError: WbError | undefined;
+  queue: Promise<unknown>;
+}
+
+export class TcpClientSession extends SessionBase<TcpClientConfig> {
+  private conn: Conn | undefined;
+  /** aborts the attempt still connecting (its socket is destroyed, its promise rejects) */
+  private abortAttempt: (() => void) | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** reconnect attempts made since the last success (drives the backoff) */
+  private retries = 0;
+  /** bumps on every start/stop so callbacks of an old attempt do nothing */
+  private generation = 0;
+  private readPaused = false;
+
+  constructor(id: string, config: TcpClientConfig, ctx: SessionContext) {
+    super(id, config, ctx);
+  }
+
+  private get target(): string {
+    return formatHostPort(this.config.host, this.config.port);
+  }
+
+  /** Resolves when connected, or (reconnect on) when the first attempt failed and a retry is scheduled. */
+  start(): Promise<void> {
+    this.cancelTimers();
+    this.teardown('Restarted');
+    this.retries = 0;
+    const gen = ++this.generation;
+    return this.attempt(gen);
+  }
+
+  private async attempt(gen: number): Promise<void> {
+    this.remote = undefined;
+    this.local = undefined;
+    this.setStatus('connecting', `Connecting to ${this.target}`);
+    try {
+      await this.connectOnce(gen);
+    } catch (e) {
+      const err = toWbError(e, { op: 'connect', host: this.config.host, port: this.config.port });
+      if (gen !== this.generation) throw err; // stopped meanwhile
+      this.emitError(err);
+      if (!this.scheduleReconnect(gen, err)) {
+        this.setStatus('error', err.message, err);
+        throw err;
+      }
+    }
+  }
+
+  private connectOnce(gen: number): Promise<void> {
+    const cfg = this.config;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let socket: Socket | undefined;
+      const fail = (e: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.clearConnectTimer();
+        this.abortAttempt = undefined;
+        socket?.destroy();
+        reject(e);
+      };
+      this.abortAttempt = () => fail(new WbError('NOT_CONNECTED', 'Stopped before the connection was made'));
+      this.connectTimer = setTimeout(() => {
+        this.connectTimer = undefined;
+        fail(new WbError('TIMEOUT', `No answer from ${this.target} within ${formatSeconds(cfg.connectTimeoutMs)}`, { sysCode: 'ETIMEDOUT' }));
+      }, cfg.connectTimeoutMs);
+
+      const resolveHost = isIP(cfg.host) ? Promise.resolve({ address: cfg.host, family: isIP(cfg.host) }) : lookup(cfg.host);
+      resolveHost.then(
+        ({ address, family }) => {
+          if (settled || gen !== this.generation) return fail(new WbError('NOT_CONNECTED', 'Stopped before the connection was made'));
+          socket = connect({
+            host: address,
+            port: cfg.port,
+            family,
+            ...(cfg.localAddress ? { localAddress: cfg.localAddress } : {}),
+            ...(cfg.localPort ? { localPort: cfg.localPort } : {}),
+            noDelay: cfg.noDelay,
+            keepAlive: cfg.keepAlive,
+            keepAliveInitialDelay: cfg.keepAliveDelayMs,
+          });
+          const s = socket;
+          s.on('error', (e) => {
+            if (!settled) fail(toWbError(e, { op: 'connect', host: address, port: cfg.port }));
+          });
+          s.once('connect', () => {
+            if (settled) return;
+            settled = true;
+            this.clearConnectTimer();
+            this.abortAttempt = undefined;
+            this.onConnected(s, gen);
+            resolve();
+          });
+        },
+        (e: unknown) => fail(toWbError(e, { op: 'resolve', host: cfg.host })),
+      );
+    });
+  }
+
+  private onConnected(socket: Socket, gen: number): void {
+    socket.removeAllListeners('error');
+    const remote = remoteOf(socket);
+    const conn: Conn = {
+      socket,
+      remote,
+      rx: this.newRx(),
+      counters: zeroCounters(),
+      connectedAt: this.ctx.now(),
+      closeReason: undefined,
+      closeError: undefined,
+      queue: Promise.resolve(),
+    };
+    this.conn = conn;
+    this.retries = 0;
+    this.remote = remote;
+    this.local = localOf(socket);
+    const meta = { peerId: CLIENT_PEER_ID, remote, counters: conn.counters };
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.rxChunk(conn.rx, chunk, meta);
+      } catch {
+        // never escape into the event loop
+      }
+    });
+    socket.on('end', () => {
+      conn.closeReason ??= 'Closed by peer';
+    });
+    socket.on('error', (e) => {
+      if (conn.closeError) return; // one error event per connection
+      const err = toWbError(e, { op: 'send', host: remote.address, port: remote.port });
+      conn.closeError = err;
+      conn.closeReason ??= err.message;
+      this.emitError(err, CLIENT_PEER_ID, remote);
+    });
+    socket.on('close', () => {
+      try {
+        this.onClosed(conn, gen);
+      } catch {
+        // never escape into the event loop
+      }
+    });
+    if (this.readPaused) socket.pause();
+    this.setStatus('connected', `Connected to ${formatEndpoint(remote)}`);
+  }
+
+  private onClosed(conn: Conn, gen: number): void {
+    this.rxEnd(conn.rx, { peerId: CLIENT_PEER_ID, remote: conn.remote, counters: conn.counters });
+    if (this.conn !== conn) return; // stop()/restart already reported it
+    this.conn = undefined;
+    const reason = conn.closeReason ?? 'Connection closed';
+    this.setStatus('closed', reason, conn.closeError);
+    if (gen === this.generation) this.scheduleReconnect(gen, conn.closeError);
+  }
+
+  /** Schedules the next attempt when reconnect is on and attempts remain. */
+  private scheduleReconnect(gen: number, lastError: WbError | undefined): boolean {
+    const rc = this.config.reconnect;
+    if (!rc.enabled) return false;
+    if (rc.maxAttempts > 0 && this.retries >= rc.maxAttempts) {
+      const why = lastError ? `: ${lastError.message}` : '';
+      this.setStatus('error', `Gave up after ${this.retries} reconnect attempts${why}`, lastError);
+      return true; // handled: state error (only reached from a retry, never from start())
+    }
+    const attemptNo = this.retries + 1;
+    const delay = Math.min(rc.initialDelayMs * 2 ** Math.min(this.retries, 30), rc.maxDelayMs);
+    this.setStatus('reconnecting', `Reconnecting in ${formatSeconds(delay)} (attempt ${attemptNo})`, lastError);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (gen !== this.generation) return;
+      this.retries += 1;
+      this.attempt(gen).catch(() => {
+        // reported as status + error event already
+      });
+    }, delay);
+    return true;
+  }
+
+  async stop(reason = 'Stopped'): Promise<void> {
+    this.generation++;
+    this.cancelTimers();
+    const hadSomething = this.conn !== undefined || this.state !== 'closed';
+    await this.teardown(reason);
+    if (hadSomething && this.state !== 'closed') this.setStatus('closed', reason);
+  }
+
+  /** Destroys the connection (or the attempt in progress); resolves once it has closed. */
+  private teardown(reason: string): Promise<void> {
+    this.abortAttempt?.();
+    const conn = this.conn;
+    if (!conn) return Promise.resolve();
+    this.conn = undefined;
+    this.disposeRx(conn.rx);
+    const closed = new Promise<void>((resolve) => {
+      if (conn.socket.destroyed && conn.socket.closed) resolve();
+      else conn.socket.once('close', () => resolve());
+    });
+    conn.socket.destroy();
+    this.setStatus('closed', reason);
+    return closed;
+  }
+
+  private cancelTimers(): void {
+    this.clearConnectTimer();
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+    if (target.kind !== 'default' && target.kind !== 'all' && !(target.kind === 'peer' && target.peerId === CLIENT_PEER_ID))
+      throw new WbError('INVALID_ARGUMENT', 'A TCP client sends only to its own connection', { field: 'target' });
+    const conn = this.conn;
+    if (!conn) throw new WbError('NOT_CONNECTED', `Not connected to ${this.target}`);
+    const job = conn.queue.then(() => writeChunk(conn.socket, bytes, conn.remote));
+    conn.queue = job.catch(() => undefined);
+    await job;
+    this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters);
+    this.emitCounters();
+    return { bytes: bytes.length, targets: 1, payload: bytes };
+  }
+
+  peers(): PeerInfo[] {
+    const c = this.conn;
+    if (!c) return [];
+    return [{ peerId: CLIENT_PEER_ID, remote: c.remote, local: localOf(c.socket), connectedAt: c.connectedAt, counters: { ...c.counters } }];
+  }
+
+  protected override peerCounterRefs(): Counters[] {
+    return this.conn ? [this.conn.counters] : [];
+  }
+  protected override peerCounterMap(): Record<string, Counters> {
+    return this.conn ? { [CLIENT_PEER_ID]: this.conn.counters } : {};
+  }
+
+  protected rxStates(): RxState[] {
+    return this.conn ? [this.conn.rx] : [];
+  }
+
+  protected applyOptions(o: SessionOptions): void {
+    for (const key of ['maxClients', 'remoteHost', 'remotePort', 'broadcast', 'multicastTtl', 'multicastLoopback', 'multicastInterface'] as const)
+      if (o[key] !== undefined) throw describeOption(key, 'TCP client');
+    const next = { ...this.config };
+    if (o.noDelay !== undefined) next.noDelay = o.noDelay;
+    if (o.keepAlive !== undefined) next.keepAlive = o.keepAlive;
+    if (o.reconnect !== undefined) next.reconnect = o.reconnect;
+    this.config = next;
+    const s = this.conn?.socket;
+    if (s && !s.destroyed) {
+      if (o.noDelay !== undefined) s.setNoDelay(o.noDelay);
+      if (o.keepAlive !== undefined) s.setKeepAlive(o.keepAlive, next.keepAliveDelayMs);
+    }
+    if (o.reconnect && !o.reconnect.enabled && this.reconnectTimer !== undefined) {
+      this.cancelTimers();
+      this.setStatus('closed', 'Auto-reconnect turned off');
+    }
+  }
+
+  async disconnectPeer(peerId: string): Promise<void> {
+    if (peerId !== CLIENT_PEER_ID || !this.conn) throw new WbError('PEER_NOT_FOUND', `No connection '${peerId}' in this session`);
+    await this.stop('Disconnected');
+  }
+
+  setReadPaused(paused: boolean): void {
+    this.readPaused = paused;
+    const s = this.conn?.socket;
+    if (s && !s.destroyed) {
+      if (paused) s.pause();
+      else s.resume();
+    }
+  }
+}

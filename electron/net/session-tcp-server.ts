@@ -1,0 +1,292 @@
+/**
+ * TCP server session: listens on one address (or any IPv4 '0.0.0.0', or any
+ * IPv6 + IPv4 '::' dual stack) and keeps every accepted client as a peer with
+ * its own counters, framer and streaming decoder.
+ *
+ * maxClients: a connection beyond the limit is accepted, reported with an
+ * error event and closed at once; it is never counted as a peer.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { WbError } from '../../shared/protocol/errors';
+import { zeroCounters, type Counters, type Endpoint, type PeerInfo, type SendReport } from '../../shared/protocol/model';
+import type { SendTarget, SessionOptions, TcpServerConfig } from '../../shared/protocol/schemas';
+import { formatHostPort, toWbError } from './errors';
+import {
+  SessionBase,
+  describeOption,
+  endpoint,
+  formatEndpoint,
+  localOf,
+  remoteOf,
+  writeChunk,
+  type RxState,
+  type SessionContext,
+} from './session-base';
+
+/** How long a disconnected peer gets to finish its FIN handshake before it is destroyed. */
+const DISCONNECT_GRACE_MS = 1000;
+
+interface Peer {
+  peerId: string;
+  socket: Socket;
+  remote: Endpoint;
+  local: Endpoint;
+  connectedAt: number;
+  counters: Counters;
+  rx: RxState;
+  queue: Promise<unknown>;
+  leaveReason: string | undefined;
+  error: WbError | undefined;
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class TcpServerSession extends SessionBase<TcpServerConfig> {
+  private server: Server | undefined;
+  private readonly peerMap = new Map<string, Peer>();
+  private nextPeer = 1;
+  private readPaused = false;
+
+  constructor(id: string, config: TcpServerConfig, ctx: SessionContext) {
+    super(id, config, ctx);
+  }
+
+  start(): Promise<void> {
+    const cfg = this.config;
+    this.local = undefined;
+    this.setStatus('connecting', `Opening port ${cfg.port} on ${cfg.host}`);
+    return new Promise<void>((resolve, reject) => {
+      const server = createServer({ noDelay: cfg.noDelay, keepAlive: cfg.keepAlive });
+      let listening = false;
+      server.on('error', (e) => {
+        const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
+        if (!listening) {
+          if (this.server === server) this.server = undefined;
+          server.close();
+          this.setStatus('error', err.message, err);
+          reject(err);
+        } else {
+          this.emitError(err);
+        }
+      });
+      server.on('connection', (socket) => {
+        try {
+          this.onConnection(socket);
+        } catch {
+          socket.destroy();
+        }
+      });
+      this.server = server;
+      try {
+        server.listen({ host: cfg.host, port: cfg.port, ipv6Only: false }, () => {
+          listening = true;
+          const a = server.address();
+          if (a && typeof a === 'object') this.local = endpoint(a.address, a.port, a.family);
+          const where = this.local ? formatEndpoint(this.local) : formatHostPort(cfg.host, cfg.port);
+          this.setStatus('listening', `Listening on ${where}`);
+          resolve();
+        });
+      } catch (e) {
+        const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
+        this.server = undefined;
+        this.setStatus('error', err.message, err);
+        reject(err);
+      }
+    });
+  }
+
+  private onConnection(socket: Socket): void {
+    socket.on('error', () => undefined); // replaced below for real peers; never unhandled
+    const remote = remoteOf(socket);
+    const max = this.config.maxClients;
+    if (max > 0 && this.peerMap.size >= max) {
+      this.emitError(
+        new WbError('MAX_CLIENTS', `Max clients (${max}) reached: refused ${formatEndpoint(remote)}`),
+        undefined,
+        remote,
+      );
+      socket.destroy();
+      return;
+    }
+    socket.removeAllListeners('error');
+    socket.setNoDelay(this.config.noDelay);
+    socket.setKeepAlive(this.config.keepAlive);
+    const peer: Peer = {
+      peerId: `p${this.nextPeer++}`,
+      socket,
+      remote,
+      local: localOf(socket),
+      connectedAt: this.ctx.now(),
+      counters: zeroCounters(),
+      rx: this.newRx(),
+      queue: Promise.resolve(),
+      leaveReason: undefined,
+      error: undefined,
+      graceTimer: undefined,
+    };
+    this.peerMap.set(peer.peerId, peer);
+    const meta = { peerId: peer.peerId, remote, counters: peer.counters };
+    socket.on('error', (e) => {
+      if (peer.error) return;
+      const err = toWbError(e, { op: 'send', host: remote.address, port: remote.port });
+      peer.error = err;
+      peer.leaveReason ??= err.message;
+      this.emitError(err, peer.peerId, remote);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.rxChunk(peer.rx, chunk, meta);
+      } catch {
+        // never escape into the event loop
+      }
+    });
+    socket.on('end', () => {
+      peer.leaveReason ??= 'Closed by peer';
+    });
+    socket.on('close', () => {
+      try {
+        this.onPeerClosed(peer);
+      } catch {
+        // never escape into the event loop
+      }
+    });
+    if (this.readPaused) socket.pause();
+    this.emit({ type: 'peer.joined', ts: this.ctx.now(), sessionId: this.id, peer: this.peerInfo(peer) });
+    this.emitCounters();
+  }
+
+  private onPeerClosed(peer: Peer): void {
+    if (peer.graceTimer !== undefined) clearTimeout(peer.graceTimer);
+    peer.graceTimer = undefined;
+    this.rxEnd(peer.rx, { peerId: peer.peerId, remote: peer.remote, counters: peer.counters });
+    if (this.peerMap.get(peer.peerId) !== peer) return;
+    this.peerMap.delete(peer.peerId);
+    this.emit({
+      type: 'peer.left',
+      ts: this.ctx.now(),
+      sessionId: this.id,
+      peerId: peer.peerId,
+      remote: peer.remote,
+      reason: peer.leaveReason ?? 'Connection closed',
+    });
+    this.emitCounters();
+  }
+
+  async stop(reason = 'Stopped'): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    const closing: Promise<void>[] = [];
+    for (const peer of this.peerMap.values()) {
+      peer.leaveReason ??= 'Server stopped';
+      closing.push(this.destroyPeer(peer));
+    }
+    if (server) {
+      closing.push(new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    await Promise.all(closing);
+    if (server || this.isRunning) this.setStatus('closed', reason);
+  }
+
+  private destroyPeer(peer: Peer): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (peer.socket.closed) {
+        this.onPeerClosed(peer);
+        resolve();
+        return;
+      }
+      peer.socket.once('close', () => resolve());
+      peer.socket.destroy();
+    });
+  }
+
+  async disconnectPeer(peerId: string): Promise<void> {
+    const peer = this.peerMap.get(peerId);
+    if (!peer) throw new WbError('PEER_NOT_FOUND', `No client '${peerId}' is connected to this server`);
+    peer.leaveReason ??= 'Disconnected by you';
+    if (peer.socket.closed) return;
+    await new Promise<void>((resolve) => {
+      peer.socket.once('close', () => resolve());
+      peer.socket.end();
+      peer.graceTimer = setTimeout(() => {
+        peer.graceTimer = undefined;
+        peer.socket.destroy();
+      }, DISCONNECT_GRACE_MS);
+    });
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+    let peers: Peer[];
+    if (target.kind === 'peer') {
+      const p = this.peerMap.get(target.peerId);
+      if (!p) throw new WbError('PEER_NOT_FOUND', `No client '${target.peerId}' is connected to this server`);
+      peers = [p];
+    } else if (target.kind === 'all' || target.kind === 'default') {
+      peers = [...this.peerMap.values()];
+      if (peers.length === 0) throw new WbError('NO_TARGET', 'No client is connected to this server');
+    } else {
+      throw new WbError('INVALID_ARGUMENT', 'A TCP server sends to one client or to all clients', { field: 'target' });
+    }
+    const results = await Promise.allSettled(
+      peers.map(async (p) => {
+        const job = p.queue.then(() => writeChunk(p.socket, bytes, p.remote));
+        p.queue = job.catch(() => undefined);
+        await job;
+        this.recordTx(bytes, p.remote, p.peerId, p.counters);
+      }),
+    );
+    let ok = 0;
+    let firstError: unknown;
+    for (const r of results) {
+      if (r.status === 'fulfilled') ok++;
+      else firstError ??= r.reason;
+    }
+    if (ok > 0) this.emitCounters();
+    if (ok === 0) throw toWbError(firstError, { op: 'send' });
+    return { bytes: bytes.length * ok, targets: ok, payload: bytes };
+  }
+
+  private peerInfo(p: Peer): PeerInfo {
+    return { peerId: p.peerId, remote: p.remote, local: p.local, connectedAt: p.connectedAt, counters: { ...p.counters } };
+  }
+
+  peers(): PeerInfo[] {
+    return [...this.peerMap.values()].map((p) => this.peerInfo(p));
+  }
+
+  protected override peerCounterRefs(): Counters[] {
+    return [...this.peerMap.values()].map((p) => p.counters);
+  }
+  protected override peerCounterMap(): Record<string, Counters> {
+    const out: Record<string, Counters> = {};
+    for (const p of this.peerMap.values()) out[p.peerId] = p.counters;
+    return out;
+  }
+
+  protected rxStates(): RxState[] {
+    return [...this.peerMap.values()].map((p) => p.rx);
+  }
+
+  protected applyOptions(o: SessionOptions): void {
+    for (const key of ['reconnect', 'remoteHost', 'remotePort', 'broadcast', 'multicastTtl', 'multicastLoopback', 'multicastInterface'] as const)
+      if (o[key] !== undefined) throw describeOption(key, 'TCP server');
+    const next = { ...this.config };
+    if (o.noDelay !== undefined) next.noDelay = o.noDelay;
+    if (o.keepAlive !== undefined) next.keepAlive = o.keepAlive;
+    if (o.maxClients !== undefined) next.maxClients = o.maxClients;
+    this.config = next;
+    for (const p of this.peerMap.values()) {
+      if (p.socket.destroyed) continue;
+      if (o.noDelay !== undefined) p.socket.setNoDelay(o.noDelay);
+      if (o.keepAlive !== undefined) p.socket.setKeepAlive(o.keepAlive);
+    }
+    // a new server picks noDelay/keepAlive up from config on its next start
+  }
+
+  setReadPaused(paused: boolean): void {
+    this.readPaused = paused;
+    for (const p of this.peerMap.values()) {
+      if (p.socket.destroyed) continue;
+      if (paused) p.socket.pause();
+      else p.socket.resume();
+    }
+  }
+}

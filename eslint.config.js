@@ -1,0 +1,71 @@
+// ESLint flat config. Besides the usual TS/Vue rules it enforces the layers:
+//   shared/        → no electron/, renderer/, Node built-ins, electron, vue
+//   electron/net/  → no electron, vue, ws (the engine is transport-agnostic)
+//   electron/hub/  → no electron, vue, ws
+//   renderer/      → no electron/, Node built-ins, electron
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const noBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in this layer.' })) };
+const restrict = (patterns, extraPaths = []) => ({
+  'no-restricted-imports': ['error', { patterns, paths: extraPaths }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'off',
+      'vue/no-v-html': 'error',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  {
+    files: ['electron/**/*.ts', 'test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '*.config.*', 'eslint.config.js'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['renderer/**/*.{ts,vue}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict(
+      [
+        { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ must not import electron/ or renderer/.' },
+        { group: ['electron', 'vue', 'ws', 'iconv-lite'], message: 'shared/ is pure and isomorphic.' },
+      ],
+      noBuiltins.paths,
+    ),
+  },
+  {
+    files: ['electron/net/**/*.ts', 'electron/hub/**/*.ts'],
+    rules: restrict([
+      { group: ['electron', 'vue', 'ws', 'pinia'], message: 'The engine and hub never import electron, vue or ws.' },
+      { group: ['**/main/**', '**/preload/**', '**/web/**', '**/renderer/**'], message: 'The engine must not depend on a transport or the UI.' },
+    ]),
+  },
+  {
+    files: ['renderer/**/*.{ts,vue}'],
+    rules: restrict(
+      [
+        { group: ['**/electron/**', 'electron'], message: 'renderer/ talks to Node only through a Bridge.' },
+        { group: ['iconv-lite', 'ws'], message: 'Node-only libraries do not belong in the renderer.' },
+      ],
+      noBuiltins.paths,
+    ),
+  },
+);

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './hex';
+export * from './escapes';
+export * from './line-ending';
+export * from './checksum';
+export * from './framer';

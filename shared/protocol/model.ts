@@ -1,0 +1,86 @@
+/** Plain data the engine reports about itself. All JSON-safe except payload bytes. */
+import type { ErrorCode } from './errors';
+import type { SessionConfig, SessionKind } from './schemas';
+
+export interface Counters {
+  rxBytes: number;
+  txBytes: number;
+  rxMessages: number;
+  txMessages: number;
+}
+
+export const zeroCounters = (): Counters => ({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
+
+export interface Endpoint {
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+}
+
+export type SessionState =
+  | 'idle'
+  | 'connecting'
+  | 'connected' // tcp-client
+  | 'listening' // tcp-server
+  | 'open' // udp
+  | 'reconnecting'
+  | 'closed'
+  | 'error';
+
+export interface StatusEntry {
+  state: SessionState;
+  /** Why the state changed, in the user's words */
+  reason: string;
+  ts: number;
+  code?: ErrorCode;
+  sysCode?: string;
+}
+
+export interface PeerInfo {
+  peerId: string;
+  remote: Endpoint;
+  local?: Endpoint;
+  connectedAt: number;
+  counters: Counters;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  kind: SessionKind;
+  name: string;
+  config: SessionConfig;
+  state: SessionState;
+  /** the local endpoint once bound (a server's real port when 0 was asked) */
+  local?: Endpoint;
+  /** tcp-client: the remote it is connected to */
+  remote?: Endpoint;
+  /** recent status changes, oldest first (capped) */
+  history: StatusEntry[];
+  peers: PeerInfo[];
+  counters: Counters;
+  /** udp: the last source a datagram came from */
+  lastSender?: Endpoint;
+  /** udp: multicast groups joined, as "group@iface" or "group" */
+  groups: string[];
+  createdAt: number;
+}
+
+export interface NetInterfaceAddress {
+  name: string;
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  netmask: string;
+  cidr: string | null;
+  internal: boolean;
+  /** IPv6 scope id, for link-local addresses */
+  scopeId?: number;
+}
+
+export interface SendReport {
+  /** bytes written and acknowledged by the write callback, summed over targets */
+  bytes: number;
+  /** number of targets written to */
+  targets: number;
+  /** the exact bytes that went out (one target's copy) */
+  payload: Uint8Array;
+}

@@ -1,0 +1,81 @@
+/**
+ * Binary framing for the WebSocket transport, so payload bytes travel as bytes
+ * (never hex or number arrays). One frame:
+ *
+ *   u32 BE  header length N
+ *   N bytes UTF-8 JSON header; every Uint8Array in the value is replaced by
+ *           {"$b":[offset,length]} pointing into the blob area
+ *   ...     blob area: the payloads, back to back
+ *
+ * Electron IPC does not need this: structured clone carries Uint8Array as is.
+ */
+import type { CommandName } from './commands';
+import type { Result } from './errors';
+import type { NetEvent } from './events';
+
+export type WireMessage =
+  | { t: 'req'; id: number; cmd: CommandName; args: unknown }
+  | { t: 'res'; id: number; result: Result<unknown> }
+  | { t: 'events'; events: NetEvent[] }
+  | { t: 'hello'; version: number; serverTime: number };
+
+export const WIRE_VERSION = 1;
+
+const BLOB_KEY = '$b';
+
+export function encodeFrame(value: unknown): Uint8Array {
+  const blobs: Uint8Array[] = [];
+  let blobBytes = 0;
+  const json = JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Uint8Array) {
+      const ref = { [BLOB_KEY]: [blobBytes, v.byteLength] };
+      blobs.push(v);
+      blobBytes += v.byteLength;
+      return ref;
+    }
+    return v;
+  });
+  const header = new TextEncoder().encode(json);
+  const out = new Uint8Array(4 + header.byteLength + blobBytes);
+  new DataView(out.buffer).setUint32(0, header.byteLength, false);
+  out.set(header, 4);
+  let at = 4 + header.byteLength;
+  for (const b of blobs) {
+    out.set(b, at);
+    at += b.byteLength;
+  }
+  return out;
+}
+
+export class FrameError extends Error {}
+
+export function decodeFrame(frame: Uint8Array): unknown {
+  if (frame.byteLength < 4) throw new FrameError('frame shorter than its header length');
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const n = view.getUint32(0, false);
+  if (4 + n > frame.byteLength) throw new FrameError('frame header length exceeds frame');
+  const blobStart = 4 + n;
+  const blobLen = frame.byteLength - blobStart;
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(4, blobStart));
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const ref = (v as Record<string, unknown>)[BLOB_KEY];
+      if (ref !== undefined && Object.keys(v).length === 1) {
+        if (
+          !Array.isArray(ref) ||
+          ref.length !== 2 ||
+          !Number.isInteger(ref[0]) ||
+          !Number.isInteger(ref[1]) ||
+          ref[0] < 0 ||
+          ref[1] < 0 ||
+          ref[0] + ref[1] > blobLen
+        ) {
+          throw new FrameError('bad blob reference in frame');
+        }
+        // copy, so a kept payload does not pin the whole frame in memory
+        return frame.slice(blobStart + ref[0], blobStart + ref[0] + ref[1]);
+      }
+    }
+    return v;
+  });
+}
