@@ -26,7 +26,11 @@ const BLOB_KEY = '$b';
 export function encodeFrame(value: unknown): Uint8Array {
   const blobs: Uint8Array[] = [];
   let blobBytes = 0;
-  const json = JSON.stringify(value, (_key, v: unknown) => {
+  const json = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
+    // look at the holder's own value: JSON.stringify has already applied
+    // toJSON (Node's Buffer turns into {type:'Buffer',data:[…]}) by now
+    const raw: unknown = (this as Record<string, unknown>)[key];
+    if (raw instanceof Uint8Array) v = raw;
     if (v instanceof Uint8Array) {
       const ref = { [BLOB_KEY]: [blobBytes, v.byteLength] };
       blobs.push(v);

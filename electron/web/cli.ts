@@ -1,0 +1,247 @@
+/**
+ * `wirebench-serve`: the serve-mode entry, built to out/main/serve.js. Plain
+ * Node (never imports electron): the same engine and UI, in any browser.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Hub } from '../hub/hub';
+import { isLoopbackHost, startWebHost, type WebHost } from './server';
+import { generateToken, tokenProblem } from './token';
+
+const USAGE = `Usage: wirebench-serve [options]
+
+Serve the Wirebench UI to a browser, backed by this machine's network engine.
+
+Options:
+  --host <address>    address to bind (default 127.0.0.1)
+  --port <number>     port to bind, 0 = any free port (default 0)
+  --token <token>     access token (default: a new random one each start);
+                      at least 16 characters of A-Z a-z 0-9 _ -
+  --open              open the URL in the default browser
+  --allow-remote      allow binding a non-loopback address (exposes control of
+                      this machine's sockets to the network; use with care)
+  --data-dir <path>   where Wirebench keeps its data
+  --help              show this help
+`;
+
+export interface ServeFlags {
+  host: string;
+  port: number;
+  token: string;
+  tokenGiven: boolean;
+  open: boolean;
+  allowRemote: boolean;
+  dataDir: string | undefined;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+/** Parse and validate argv (without node and the script). Throws UsageError in the user's words. */
+export function parseFlags(argv: string[]): ServeFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        token: { type: 'string' },
+        open: { type: 'boolean' },
+        'allow-remote': { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+
+  const host = (str('host') ?? '127.0.0.1').trim();
+  if (host === '' || /[\s/\\]/.test(host)) throw new UsageError(`--host ${JSON.stringify(host)}: not a valid address`);
+
+  const portText = str('port') ?? '0';
+  if (!/^\d{1,6}$/.test(portText.trim())) throw new UsageError(`--port ${portText}: port must be a whole number between 0 and 65535`);
+  const port = Number(portText.trim());
+  if (port > 65535) throw new UsageError(`--port ${portText}: port must be between 0 and 65535`);
+
+  const givenToken = str('token');
+  if (givenToken !== undefined) {
+    const problem = tokenProblem(givenToken);
+    if (problem) throw new UsageError(`--token: ${problem}`);
+  }
+
+  const allowRemote = values['allow-remote'] === true;
+  if (!allowRemote && !isLoopbackHost(host)) {
+    throw new UsageError(
+      `--host ${host}: this is not a loopback address, so anyone who can reach it and learns the token controls ` +
+        `sockets on this machine. Add --allow-remote if you really mean to serve to the network.`,
+    );
+  }
+  const dataDir = str('data-dir');
+  if (dataDir !== undefined && dataDir.trim() === '') throw new UsageError('--data-dir: the path is empty');
+
+  return {
+    host,
+    port,
+    token: givenToken ?? generateToken(),
+    tokenGiven: givenToken !== undefined,
+    open: values.open === true,
+    allowRemote,
+    dataDir: dataDir !== undefined ? resolve(dataDir) : undefined,
+    help: values.help === true,
+  };
+}
+
+/** Best effort: the default browser, or nothing. */
+function openInBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { detached: true, stdio: 'ignore', windowsHide: true });
+    child.on('error', () => console.error(`Could not open a browser; open the URL above yourself.`));
+    child.unref();
+  } catch {
+    console.error(`Could not open a browser; open the URL above yourself.`);
+  }
+}
+
+function describeListenError(e: unknown, host: string, port: number): string {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `Port ${port} is already in use on ${host} (EADDRINUSE)`;
+    case 'EADDRNOTAVAIL':
+      return `Address ${host} is not on this machine (EADDRNOTAVAIL)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Permission denied for port ${port} on ${host}: ports below 1024 need administrator rights (${String(code)})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Host name '${host}' could not be resolved (${String(code)})`;
+    default:
+      return `Could not serve on ${host}:${port}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+function remoteAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') out.push(a.address);
+  }
+  return out;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let flags: ServeFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`wirebench-serve: ${e.message}`);
+    console.error(`Run with --help to see the options.`);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  const staticDir = resolve(here, '../renderer');
+  if (!existsSync(resolve(staticDir, 'index.html'))) {
+    console.error(`wirebench-serve: the UI is not built (${resolve(staticDir, 'index.html')} is missing). Run \`npx electron-vite build\` first.`);
+    return 1;
+  }
+
+  if (flags.allowRemote && !isLoopbackHost(flags.host)) {
+    console.warn(
+      `WARNING: --allow-remote: serving on ${flags.host}. Anyone on the network who gets the token below can open, ` +
+        `close and send on sockets of this machine as your user. Plain HTTP: the token is not encrypted in transit.`,
+    );
+  }
+
+  const hub = new Hub();
+  let host: WebHost;
+  try {
+    host = await startWebHost({
+      host: flags.host,
+      port: flags.port,
+      token: flags.token,
+      staticDir,
+      allowRemote: flags.allowRemote,
+      hub,
+    });
+  } catch (e) {
+    console.error(`wirebench-serve: ${describeListenError(e, flags.host, flags.port)}`);
+    await hub.dispose().catch(() => undefined);
+    return 1;
+  }
+
+  console.log(`Wirebench is serving on ${host.urlWithToken}`);
+  console.log('Keep this address private: its token grants full control of network sockets on this machine.');
+  if (flags.allowRemote && (flags.host === '0.0.0.0' || flags.host === '::')) {
+    const others = remoteAddresses().map((a) => `http://${a}:${host.port}/`);
+    if (others.length > 0) console.log(`Also reachable at: ${others.join(', ')} (same token)`);
+  }
+  if (flags.dataDir) console.log(`Data directory: ${flags.dataDir}`);
+  console.log('Press Ctrl+C to stop.');
+  if (flags.open) openInBrowser(host.urlWithToken);
+
+  return await new Promise<number>((done) => {
+    let stoppingSince = 0;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stoppingSince > 0) {
+        // a launcher may forward the terminal's Ctrl+C a moment after the terminal itself:
+        // only a later, deliberate second Ctrl+C stops without waiting
+        if (Date.now() - stoppingSince > 1000) process.exit(1);
+        return;
+      }
+      stoppingSince = Date.now();
+      console.log(`\nStopping (${signal}): closing all sockets…`);
+      const force = setTimeout(() => done(1), 5000);
+      force.unref();
+      host
+        .close()
+        .then(() => hub.dispose())
+        .then(
+          () => done(0),
+          () => done(1),
+        );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** True when this file is the program being run (not imported, e.g. by a test). */
+const isEntry = ((): boolean => {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return fileURLToPath(import.meta.url) === realpathSync(resolve(entry));
+  } catch {
+    return false;
+  }
+})();
+
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`wirebench-serve: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(1);
+    },
+  );
+}
