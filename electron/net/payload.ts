@@ -39,6 +39,7 @@ export function codecErrorToWbError(e: unknown): WbError {
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);
@@ -87,9 +88,7 @@ function encodeTextPayload(p: Extract<SendPayload, { kind: 'text' }>): Uint8Arra
   return concat(parts);
 }
 
-function mib(n: number): string {
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-}
+const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The bytes to send for `payload`.
@@ -117,7 +116,7 @@ export function encodePayload(payload: SendPayload): Uint8Array {
   if (bytes.length > MAX_SEND_BYTES) {
     throw new WbError(
       'PAYLOAD_TOO_LARGE',
-      `The message is ${mib(bytes.length)} once encoded; Wirebench sends at most ${mib(MAX_SEND_BYTES)} at once`,
+      `The message is ${count(bytes.length)} bytes once encoded; Wirebench sends at most ${count(MAX_SEND_BYTES)} bytes (${MAX_SEND_BYTES / (1024 * 1024)} MiB) at once`,
     );
   }
   return bytes;

@@ -47,19 +47,30 @@ export function unencodableMessage(char: string, position: number, encoding: Enc
 /** Lone UTF-16 surrogates are not characters in any encoding. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function roundTrips(ch: string, encoding: Encoding): boolean {
-  if (LONE_SURROGATE.test(ch)) return false;
-  return iconv.decode(iconv.encode(ch, encoding, NO_BOM_ENCODE), encoding, KEEP_BOM_DECODE) === ch;
+/**
+ * What `ch` (one code point) reads as after a trip through `encoding`, or
+ * undefined when the encoding cannot represent it: the encoder substituted
+ * '?' or produced bytes that do not decode (U+FFFD). A character that maps
+ * to the standard bytes of a look-alike is accepted: Shift_JIS sends '¥' as
+ * 0x5C and '‾' as 0x7E, which read back as '\\' and '~'.
+ */
+function imageOf(ch: string, encoding: Encoding): string | undefined {
+  if (LONE_SURROGATE.test(ch)) return undefined;
+  const bytes = iconv.encode(ch, encoding, NO_BOM_ENCODE);
+  const back = iconv.decode(bytes, encoding, KEEP_BOM_DECODE);
+  if (back === ch) return back;
+  if (!ch.includes('?') && back.includes('?')) return undefined;
+  if (ch !== '\uFFFD' && back.includes('\uFFFD')) return undefined;
+  return back;
 }
 
 /**
  * Encode `text`, refusing characters the encoding cannot represent.
  *
  * Detection is cheap on the common path: encode, decode back and compare. Only
- * on a mismatch is the culprit located, starting at the first place where the
- * decoded text differs. A text whose differences come only from several
- * characters sharing one byte sequence (none were found unencodable one by
- * one) is sent as encoded.
+ * where the two differ is a character examined on its own (see
+ * {@link imageOf}); a look-alike mapping such as Shift_JIS '¥' → 0x5C is
+ * sent, anything the encoder would replace is refused.
  *
  * @throws CodecError UNENCODABLE with the 1-based code-point position and the character,
  *   or UNKNOWN_ENCODING.
@@ -68,53 +79,147 @@ export function encodeText(text: string, encoding: Encoding): Uint8Array {
   requireEncoding(encoding);
   const bytes = iconv.encode(text, encoding, NO_BOM_ENCODE);
   const back = iconv.decode(bytes, encoding, KEEP_BOM_DECODE);
-  if (back === text && !(encoding.startsWith('utf-16') && LONE_SURROGATE.test(text))) return bytes;
-  const bad = findUnencodable(text, back, encoding);
+  // UTF-16 carries a lone surrogate through unchanged, so look for one directly
+  const lone = encoding.startsWith('utf-16') ? LONE_SURROGATE.exec(text) : null;
+  if (back === text && lone === null) return bytes;
+  const found = back === text ? -1 : findUnencodable(text, back, encoding);
+  const bad = lone === null ? found : found < 0 ? lone.index : Math.min(found, lone.index);
   if (bad < 0) return bytes;
   const char = codePointAtIndex(text, bad);
   const position = codePointPosition(text, bad);
   throw new CodecError('UNENCODABLE', unencodableMessage(char, position, encoding), position, char);
 }
 
-/** UTF-16 index of the first character of `text` that does not survive `encoding`, or -1. */
+/**
+ * UTF-16 index of the first character of `text` that `encoding` cannot
+ * represent, or -1. `back` is decode(encode(text)). None of the supported
+ * encodings is stateful, so `back` is the characters' images one after the
+ * other: walk both strings together and look closely only where they differ.
+ */
 function findUnencodable(text: string, back: string, encoding: Encoding): number {
-  let i = 0;
-  while (i < text.length && i < back.length && text.charCodeAt(i) === back.charCodeAt(i)) i++;
-  // start on a whole code point (back up off a low surrogate)
-  const c = text.charCodeAt(i);
-  if (i > 0 && c >= 0xdc00 && c <= 0xdfff) {
-    const p = text.charCodeAt(i - 1);
-    if (p >= 0xd800 && p <= 0xdbff) i--;
-  }
-  for (const from of [i, 0]) {
-    for (let k = from; k < text.length; ) {
-      const ch = codePointAtIndex(text, k);
-      if (!roundTrips(ch, encoding)) return k;
-      k += ch.length;
+  let ti = 0;
+  let bi = 0;
+  for (;;) {
+    while (ti < text.length && bi < back.length && text.charCodeAt(ti) === back.charCodeAt(bi)) {
+      ti++;
+      bi++;
     }
+    if (ti >= text.length) return -1;
+    // start on a whole code point (back up off a low surrogate)
+    if (ti > 0 && (text.charCodeAt(ti) & 0xfc00) === 0xdc00 && (text.charCodeAt(ti - 1) & 0xfc00) === 0xd800) {
+      ti--;
+      bi--;
+    }
+    const ch = codePointAtIndex(text, ti);
+    const image = imageOf(ch, encoding);
+    if (image === undefined) return ti;
+    ti += ch.length;
+    bi += image.length;
   }
-  return -1;
 }
 
 export interface StreamDecoder {
-  /** decode the next chunk; bytes of an unfinished character wait for the next call */
+  /**
+   * Decode the next chunk. Bytes of an unfinished character wait for the next
+   * call, and the result never ends in half a surrogate pair, so each piece of
+   * text can be shown on its own.
+   */
   write(bytes: Uint8Array): string;
-  /** finish: an unfinished character becomes U+FFFD; the decoder is then fresh again */
+  /**
+   * Finish: an unfinished multi-byte character becomes U+FFFD (a dangling
+   * UTF-16 high surrogate is returned as it is, as decodeText does); the
+   * decoder is then fresh again.
+   */
   end(): string;
+}
+
+/** iconv-lite's multi-byte (DBCS) codecs. */
+const DBCS: ReadonlySet<Encoding> = new Set<Encoding>(['gbk', 'gb18030', 'big5', 'shift_jis', 'euc-kr']);
+const EMPTY = new Uint8Array(0);
+
+/** Bytes of the unfinished sequence an iconv-lite DBCS decoder holds, or undefined if it hides them. */
+function heldBytes(dec: object): number[] | undefined {
+  const held = (dec as { prevBytes?: unknown }).prevBytes;
+  return Array.isArray(held) && held.every((b) => typeof b === 'number') ? (held as number[]) : undefined;
+}
+
+/**
+ * iconv-lite 0.7's DBCS decoder sizes its output for the bytes of the current
+ * chunk only, so when a chunk completes a sequence begun in the previous one
+ * (a GB18030 four-byte emoji, a Big5-HKSCS supplementary character, an
+ * invalid sequence being re-read) the last UTF-16 units of that chunk are
+ * silently dropped. A decoder that starts empty never overflows, so the
+ * workaround keeps the unfinished bytes itself and decodes each chunk with a
+ * fresh decoder. Checked once at start-up; if the library ever stops exposing
+ * its held bytes, the plain streaming decoder is used.
+ */
+const DBCS_WORKAROUND = ((): boolean => {
+  const probe = iconv.getDecoder('gb18030');
+  probe.write(Buffer.from([0x81, 0x30]));
+  const held = heldBytes(probe);
+  return held !== undefined && held.length === 2 && held[0] === 0x81 && held[1] === 0x30;
+})();
+
+type RawDecoder = { write(bytes: Uint8Array): string; end(): string };
+
+function dbcsDecoder(encoding: Encoding): RawDecoder {
+  let pending: Uint8Array = EMPTY;
+  return {
+    write(bytes) {
+      let data = bytes;
+      if (pending.length > 0) {
+        data = new Uint8Array(pending.length + bytes.length);
+        data.set(pending);
+        data.set(bytes, pending.length);
+      }
+      const dec = iconv.getDecoder(encoding, KEEP_BOM_DECODE);
+      const text = dec.write(asBuffer(data));
+      pending = Uint8Array.from(heldBytes(dec) ?? []);
+      return text;
+    },
+    end() {
+      const rest = pending.length > 0 ? iconv.decode(asBuffer(pending), encoding, KEEP_BOM_DECODE) : '';
+      pending = EMPTY;
+      return rest;
+    },
+  };
+}
+
+function iconvDecoder(encoding: Encoding): RawDecoder {
+  let dec = iconv.getDecoder(encoding, KEEP_BOM_DECODE);
+  return {
+    write: (bytes) => dec.write(asBuffer(bytes)),
+    end() {
+      const rest = dec.end() ?? '';
+      dec = iconv.getDecoder(encoding, KEEP_BOM_DECODE);
+      return rest;
+    },
+  };
 }
 
 /** A streaming decoder, one per peer and direction. */
 export function createDecoder(encoding: Encoding): StreamDecoder {
   requireEncoding(encoding);
-  let dec = iconv.getDecoder(encoding, KEEP_BOM_DECODE);
+  const raw = DBCS_WORKAROUND && DBCS.has(encoding) ? dbcsDecoder(encoding) : iconvDecoder(encoding);
+  let high = ''; // a high surrogate held back until its partner arrives
   return {
     write(bytes) {
-      return bytes.length === 0 ? '' : dec.write(asBuffer(bytes));
+      if (bytes.length === 0) return '';
+      let text = high + raw.write(bytes);
+      high = '';
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        high = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      return text;
     },
     end() {
-      const rest = dec.end() ?? '';
-      dec = iconv.getDecoder(encoding, KEEP_BOM_DECODE);
-      return rest;
+      const rest = raw.end();
+      // a high surrogate left at the very end stays as it is, like decodeText
+      const text = high + rest;
+      high = '';
+      return text;
     },
   };
 }

@@ -123,6 +123,13 @@ class ByteQueue {
   }
 }
 
+/** Empty the queue as messages of at most `max` bytes. */
+function takeAll(q: ByteQueue, max: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  while (q.length > 0) out.push(q.take(Math.min(q.length, max)));
+  return out;
+}
+
 function invalid(message: string): CodecError {
   return new CodecError('INVALID_ARGUMENT', message);
 }
@@ -201,7 +208,7 @@ function delimiterFramer(spec: Extract<FramerSpec, { kind: 'delimiter' }>, max: 
     },
     flush() {
       searchFrom = 0;
-      return q.length > 0 ? [q.take(q.length)] : [];
+      return takeAll(q, max);
     },
   };
 }
@@ -268,7 +275,7 @@ function countedFramer(spec: FramerSpec, max: number, next: NextLength): Framer 
     },
     flush() {
       remaining = 0;
-      return q.length > 0 ? [q.take(q.length)] : [];
+      return takeAll(q, max);
     },
   };
 }
@@ -283,7 +290,7 @@ function idleFramer(spec: Extract<FramerSpec, { kind: 'idle' }>, max: number): F
     },
     push(chunk, nowMs) {
       const out: Uint8Array[] = [];
-      if (q.length > 0 && nowMs - last >= spec.gapMs) out.push(q.take(q.length));
+      if (q.length > 0 && nowMs - last >= spec.gapMs) out.push(...takeAll(q, max));
       if (chunk.length === 0) return out;
       q.append(chunk);
       last = nowMs;
@@ -291,7 +298,7 @@ function idleFramer(spec: Extract<FramerSpec, { kind: 'idle' }>, max: number): F
       return out;
     },
     flush() {
-      return q.length > 0 ? [q.take(q.length)] : [];
+      return takeAll(q, max);
     },
   };
 }

@@ -120,11 +120,19 @@ function unpaired(input: string, i: number): CodecError {
   );
 }
 
-const LOWER: string[] = [];
-const UPPER: string[] = [];
-for (let b = 0; b < 256; b++) {
-  LOWER.push(b.toString(16).padStart(2, '0'));
-  UPPER.push(LOWER[b]!.toUpperCase());
+const LOWER_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const UPPER_DIGITS = Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
+const SPACE = 0x20;
+const BAR = 0x7c; // |
+const DOT = 0x2e;
+
+/** Code units → string, in slices small enough for fromCharCode's argument limit. */
+function unitsToString(units: Uint16Array, length: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < length; i += 8192) {
+    parts.push(String.fromCharCode.apply(null, units.subarray(i, Math.min(i + 8192, length)) as unknown as number[]));
+  }
+  return parts.join('');
 }
 
 export interface FormatHexOptions {
@@ -136,11 +144,24 @@ export interface FormatHexOptions {
 
 /** Format bytes as hex, by default `AA BB CC`. Always round-trips through {@link parseHex} with separators it accepts. */
 export function formatHex(bytes: Uint8Array, opts: FormatHexOptions = {}): string {
-  const table = opts.upper === false ? LOWER : UPPER;
+  const digits = opts.upper === false ? LOWER_DIGITS : UPPER_DIGITS;
   const sep = opts.separator ?? ' ';
-  const parts = new Array<string>(bytes.length);
-  for (let i = 0; i < bytes.length; i++) parts[i] = table[bytes[i]!]!;
-  return parts.join(sep);
+  const sepUnits = Array.from({ length: sep.length }, (_, k) => sep.charCodeAt(k));
+  const block = 4096;
+  const units = new Uint16Array(block * (2 + sepUnits.length));
+  const parts: string[] = [];
+  for (let start = 0; start < bytes.length; start += block) {
+    const end = Math.min(start + block, bytes.length);
+    let j = 0;
+    for (let i = start; i < end; i++) {
+      if (i > 0) for (const u of sepUnits) units[j++] = u;
+      const b = bytes[i]!;
+      units[j++] = digits[b >>> 4]!;
+      units[j++] = digits[b & 15]!;
+    }
+    parts.push(unitsToString(units, j));
+  }
+  return parts.join('');
 }
 
 export interface HexdumpOptions {
@@ -169,22 +190,27 @@ export function hexdump(bytes: Uint8Array, opts: HexdumpOptions = {}): string {
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new CodecError('INVALID_ARGUMENT', `hexdump offset must be a whole number of at least 0, got ${offset}`);
   }
-  const half = width > 1 ? Math.ceil(width / 2) : 0; // index after which the extra space goes
+  const half = width > 1 ? Math.ceil(width / 2) : 0; // index before which the extra space goes
   const hexWidth = width * 3 - 1 + (half > 0 && half < width ? 1 : 0);
+  const asciiAt = hexWidth + 3; // after the hex column, two spaces and '|'
+  const row = new Uint16Array(asciiAt + width + 1);
   const rows: string[] = [];
-  for (let row = 0; row < bytes.length; row += width) {
-    const end = Math.min(row + width, bytes.length);
-    let hex = '';
-    let ascii = '';
-    for (let i = row; i < end; i++) {
+  for (let start = 0; start < bytes.length; start += width) {
+    const end = Math.min(start + width, bytes.length);
+    row.fill(SPACE, 0, asciiAt);
+    row[asciiAt - 1] = BAR;
+    let j = 0;
+    for (let i = start; i < end; i++) {
       const b = bytes[i]!;
-      const k = i - row;
-      if (k > 0) hex += k === half ? '  ' : ' ';
-      hex += LOWER[b];
-      ascii += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.';
+      const k = i - start;
+      if (k > 0) j += k === half ? 2 : 1;
+      row[j++] = LOWER_DIGITS[b >>> 4]!;
+      row[j++] = LOWER_DIGITS[b & 15]!;
+      row[asciiAt + k] = b >= 0x20 && b <= 0x7e ? b : DOT;
     }
-    const addr = (offset + row).toString(16).padStart(8, '0');
-    rows.push(`${addr}  ${hex.padEnd(hexWidth, ' ')}  |${ascii}|`);
+    row[asciiAt + (end - start)] = BAR;
+    const addr = (offset + start).toString(16).padStart(8, '0');
+    rows.push(`${addr}  ${unitsToString(row, asciiAt + (end - start) + 1)}`);
   }
   return rows.join('\n');
 }
