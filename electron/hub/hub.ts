@@ -158,7 +158,12 @@ export class Hub {
     this.dispatch = createDispatcher(this.manager);
   }
 
+  /** session kinds, learnt from the event stream (the engine announces a session before its data) */
+  private readonly udpSessions = new Set<string>();
+
   private fanOut(event: NetEvent): void {
+    if (event.type === 'session.opened' && event.info.kind === 'udp') this.udpSessions.add(event.sessionId);
+    else if (event.type === 'session.removed') this.udpSessions.delete(event.sessionId);
     for (const c of this.clients) c.push(event);
   }
 
@@ -168,15 +173,7 @@ export class Hub {
   }
 
   attach(transport: HubTransport): HubClient {
-    const udp: UdpLookup = {
-      isUdp: (sessionId) => {
-        try {
-          return this.manager.info(sessionId).kind === 'udp';
-        } catch {
-          return false;
-        }
-      },
-    };
+    const udp: UdpLookup = { isUdp: (sessionId) => this.udpSessions.has(sessionId) };
     const client = new ClientQueue(transport, this.opts, udp, () => this.updateReadPause());
     this.clients.add(client);
     return {

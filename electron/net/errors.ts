@@ -79,7 +79,12 @@ export function toWbError(e: unknown, ctx: ErrorContext): WbError {
     case 'ECONNABORTED':
       return make('CONNECTION_RESET', `The connection to ${where} was aborted`);
     case 'ETIMEDOUT':
-      return make('TIMEOUT', `No answer from ${where} within ${formatSeconds(ctx.timeoutMs ?? 5000)}`);
+      return make(
+        'TIMEOUT',
+        ctx.timeoutMs !== undefined
+          ? `No answer from ${where} within ${formatSeconds(ctx.timeoutMs)}`
+          : `No answer from ${where}: the connection timed out`,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':

@@ -119,15 +119,26 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
           });
           const s = socket;
           s.on('error', (e) => {
-            if (!settled) fail(toWbError(e, { op: 'connect', host: address, port: cfg.port }));
+            if (settled) return;
+            // a failed bind of localAddress/localPort is about this machine, not the remote
+            const local = (e as { syscall?: unknown }).syscall === 'bind';
+            const where = local
+              ? { op: 'bind' as const, host: cfg.localAddress ?? '0.0.0.0', port: cfg.localPort ?? 0 }
+              : { op: 'connect' as const, host: address, port: cfg.port };
+            fail(toWbError(e, where));
           });
           s.once('connect', () => {
             if (settled) return;
             settled = true;
             this.clearConnectTimer();
             this.abortAttempt = undefined;
-            this.onConnected(s, gen);
-            resolve();
+            try {
+              this.onConnected(s, gen);
+              resolve();
+            } catch (e) {
+              s.destroy();
+              reject(e);
+            }
           });
         },
         (e: unknown) => fail(toWbError(e, { op: 'resolve', host: cfg.host })),

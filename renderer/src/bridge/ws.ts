@@ -128,7 +128,8 @@ function httpProbe(wsUrl: string): () => Promise<boolean> {
     try {
       const u = new URL(wsUrl);
       u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
-      const res = await fetch(`${u.origin}/`, { method: 'HEAD', cache: 'no-store' });
+      // a query string instead of `cache: 'no-store'`, which Node's RequestInit type lacks
+      const res = await fetch(`${u.origin}/?probe=${Date.now()}`, { method: 'HEAD' });
       return res.ok;
     } catch {
       return false;

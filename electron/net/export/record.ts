@@ -1,0 +1,26 @@
+/**
+ * One captured message as the export writers see it: what a session's spill
+ * log holds for each DataEvent, plus the local end and the transport, which
+ * the pcapng writer needs to synthesize IP and TCP/UDP headers.
+ */
+import type { Endpoint } from '../../../shared/protocol/model';
+
+export interface CaptureRecord {
+  /** ms since the epoch; may carry fractional microseconds (e.g. 1700000000123.456) */
+  ts: number;
+  dir: 'rx' | 'tx';
+  transport: 'tcp' | 'udp';
+  /** this end of the conversation */
+  local: Endpoint;
+  /** the other end: where rx came from, where tx went */
+  remote: Endpoint;
+  /** server: the peer; client: 'conn'; udp: absent */
+  peerId?: string;
+  bytes: Uint8Array;
+  /** bytes decoded with the session's rx/tx encoding, when known */
+  text?: string;
+}
+
+export type ExportFormat = 'txt-text' | 'txt-hexdump' | 'csv' | 'jsonl' | 'pcapng';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['txt-text', 'txt-hexdump', 'csv', 'jsonl', 'pcapng'];

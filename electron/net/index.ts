@@ -1,0 +1,8 @@
+/** The socket engine: pure Node, transport- and UI-agnostic. */
+export { SessionManager, type SessionManagerOptions } from './manager';
+export { listInterfaces, resolveHost } from './system';
+export { toWbError, asWbError, formatHostPort, type ErrorContext, type NetOp } from './errors';
+export { CLIENT_PEER_ID } from './session-tcp-client';
+export { isBroadcastAddress } from './session-udp';
+export { encodePayload } from './payload';
+export { createDecoder, decodeText, encodeText } from './text-codec';

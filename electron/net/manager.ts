@@ -1,0 +1,229 @@
+/**
+ * The engine's front door: a Map of sessions, fanning their events into one
+ * sink. Every public method throws only WbError (anything unexpected becomes
+ * INTERNAL); nothing escapes into the event loop.
+ *
+ * open(): the session is created and its first start attempt awaited while its
+ * events are held back. On success `session.opened` is emitted (its info
+ * already carries the status history), followed by the held events other than
+ * `session.status`. On failure the session is removed again, the held events
+ * are dropped and open() throws: no `session.opened` and no `session.removed`
+ * is ever emitted for a session that did not open.
+ */
+import { WbError } from '../../shared/protocol/errors';
+import type { EventSink, NetEvent } from '../../shared/protocol/events';
+import type { SendReport, SessionInfo } from '../../shared/protocol/model';
+import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
+import { asWbError } from './errors';
+import { encodePayload } from './payload';
+import type { SessionBase } from './session-base';
+import { TcpClientSession } from './session-tcp-client';
+import { TcpServerSession } from './session-tcp-server';
+import { UdpSession } from './session-udp';
+
+type Session = TcpClientSession | TcpServerSession | UdpSession;
+type Mode = 'hold' | 'live' | 'dead';
+
+interface Entry {
+  session: Session;
+  mode: Mode;
+  held: NetEvent[];
+}
+
+async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asWbError(e);
+  }
+}
+
+function guardSync<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw asWbError(e);
+  }
+}
+
+export interface SessionManagerOptions {
+  now?: () => number;
+}
+
+export class SessionManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sink: EventSink;
+  private readonly now: () => number;
+  private nextId = 1;
+  private readPaused = false;
+
+  constructor(sink: EventSink, opts?: SessionManagerOptions) {
+    this.sink = sink;
+    this.now = opts?.now ?? Date.now;
+  }
+
+  private emit(ev: NetEvent): void {
+    try {
+      this.sink(ev);
+    } catch {
+      // a faulty sink must never break the engine
+    }
+  }
+
+  private entry(id: string): Entry {
+    const e = this.entries.get(id);
+    if (!e || e.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', `There is no session '${id}'`);
+    return e;
+  }
+
+  private create(id: string, config: SessionConfig, entryRef: { current?: Entry }): Session {
+    const ctx = {
+      now: this.now,
+      emit: (ev: NetEvent): void => {
+        const e = entryRef.current;
+        if (!e || e.mode === 'dead') return;
+        if (e.mode === 'hold') e.held.push(ev);
+        else this.emit(ev);
+      },
+    };
+    switch (config.kind) {
+      case 'tcp-client':
+        return new TcpClientSession(id, config, ctx);
+      case 'tcp-server':
+        return new TcpServerSession(id, config, ctx);
+      case 'udp':
+        return new UdpSession(id, config, ctx);
+    }
+  }
+
+  open(config: SessionConfig): Promise<SessionInfo> {
+    return guard(async () => {
+      const id = `s${this.nextId++}`;
+      const ref: { current?: Entry } = {};
+      const session = this.create(id, config, ref);
+      const entry: Entry = { session, mode: 'hold', held: [] };
+      ref.current = entry;
+      this.entries.set(id, entry);
+      session.setReadPaused(this.readPaused);
+      try {
+        await session.start();
+      } catch (e) {
+        entry.mode = 'dead';
+        entry.held = [];
+        this.entries.delete(id);
+        await session.stop().catch(() => undefined);
+        throw e;
+      }
+      if (entry.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', `Session '${id}' was closed while opening`);
+      const held = entry.held;
+      entry.held = [];
+      entry.mode = 'live';
+      const info = session.info();
+      this.emit({ type: 'session.opened', ts: this.now(), sessionId: id, info });
+      for (const ev of held) if (ev.type !== 'session.status') this.emit(ev);
+      return info;
+    });
+  }
+
+  start(id: string): Promise<SessionInfo> {
+    return guard(async () => {
+      const { session } = this.entry(id);
+      if (session.isRunning) return session.info();
+      await session.start();
+      return session.info();
+    });
+  }
+
+  stop(id: string): Promise<SessionInfo> {
+    return guard(async () => {
+      const { session } = this.entry(id);
+      await session.stop();
+      return session.info();
+    });
+  }
+
+  close(id: string): Promise<void> {
+    return guard(async () => {
+      const entry = this.entry(id);
+      await entry.session.stop('Closed');
+      const wasLive = entry.mode === 'live';
+      entry.mode = 'dead';
+      this.entries.delete(id);
+      if (wasLive) this.emit({ type: 'session.removed', ts: this.now(), sessionId: id });
+    });
+  }
+
+  list(): SessionInfo[] {
+    return guardSync(() => [...this.entries.values()].filter((e) => e.mode === 'live').map((e) => e.session.info()));
+  }
+
+  info(id: string): SessionInfo {
+    return guardSync(() => this.entry(id).session.info());
+  }
+
+  private updated(session: SessionBase): SessionInfo {
+    const info = session.info();
+    this.emit({ type: 'session.updated', ts: this.now(), sessionId: info.sessionId, info });
+    return info;
+  }
+
+  update(id: string, options: SessionOptions): Promise<SessionInfo> {
+    return guard(() => {
+      const { session } = this.entry(id);
+      session.update(options);
+      return this.updated(session);
+    });
+  }
+
+  resetCounters(id: string): SessionInfo {
+    return guardSync(() => {
+      const { session } = this.entry(id);
+      session.resetCounters();
+      return this.updated(session);
+    });
+  }
+
+  send(id: string, payload: SendPayload, target: SendTarget): Promise<SendReport> {
+    return guard(async () => {
+      this.entry(id);
+      const bytes = encodePayload(payload);
+      return this.sendBytes(id, bytes, target);
+    });
+  }
+
+  sendBytes(id: string, bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+    return guard(() => this.entry(id).session.send(bytes, target));
+  }
+
+  disconnectPeer(id: string, peerId: string): Promise<void> {
+    return guard(() => this.entry(id).session.disconnectPeer(peerId));
+  }
+
+  multicast(id: string, action: 'join' | 'leave', group: string, iface?: string): SessionInfo {
+    return guardSync(() => {
+      const { session } = this.entry(id);
+      if (!(session instanceof UdpSession))
+        throw new WbError('INVALID_ARGUMENT', 'Multicast groups apply only to UDP sessions', { field: 'sessionId' });
+      session.multicast(action, group, iface);
+      return this.updated(session);
+    });
+  }
+
+  /** Hub backpressure: pause or resume reading on every TCP socket (UDP is never paused). */
+  setReadPaused(paused: boolean): void {
+    this.readPaused = paused;
+    for (const e of this.entries.values()) {
+      try {
+        e.session.setReadPaused(paused);
+      } catch {
+        // a socket that is going away cannot be paused; nothing to do
+      }
+    }
+  }
+
+  /** Close every session, socket, server and timer (app quit). */
+  async closeAll(): Promise<void> {
+    const ids = [...this.entries.keys()];
+    await Promise.all(ids.map((id) => this.close(id).catch(() => undefined)));
+  }
+}

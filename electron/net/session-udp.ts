@@ -1,0 +1,317 @@
+/**
+ * UDP session: one bound socket (udp4, or udp6 dual stack). Sends to the
+ * default remote, any host:port, or the last sender; every received datagram
+ * carries its source.
+ *
+ * Framing: with raw framing each datagram is one message, decoded on its own.
+ * With any other framing the datagrams of each source address:port go through
+ * that source's framer and streaming decoder.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { WbError } from '../../shared/protocol/errors';
+import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/protocol/model';
+import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
+import { toWbError } from './errors';
+import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SessionContext } from './session-base';
+
+/** Sources whose framer state is kept at once (oldest forgotten first). */
+const MAX_SOURCES = 1024;
+
+const n = (v: number): string => v.toLocaleString('en-US');
+
+function ipv4ToInt(a: string): number | undefined {
+  const parts = a.split('.');
+  if (parts.length !== 4) return undefined;
+  let v = 0;
+  for (const p of parts) {
+    const x = Number(p);
+    if (!Number.isInteger(x) || x < 0 || x > 255) return undefined;
+    v = v * 256 + x;
+  }
+  return v;
+}
+
+/** 255.255.255.255, or the directed broadcast address of a local IPv4 network. */
+export function isBroadcastAddress(address: string): boolean {
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (a === '255.255.255.255') return true;
+  const target = ipv4ToInt(a);
+  if (target === undefined) return false;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) {
+      if (i.family !== 'IPv4') continue;
+      const ip = ipv4ToInt(i.address);
+      const mask = ipv4ToInt(i.netmask);
+      if (ip === undefined || mask === undefined || mask === 0xffffffff || mask === 0xfffffffe) continue;
+      const bcast = ((ip & mask) | (~mask >>> 0)) >>> 0;
+      if (bcast === target) return true;
+    }
+  }
+  return false;
+}
+
+export class UdpSession extends SessionBase<UdpConfig> {
+  private socket: Socket | undefined;
+  private lastSender: Endpoint | undefined;
+  private readonly sources = new Map<string, RxState>();
+  private readonly groupSet = new Map<string, { group: string; iface: string | undefined }>();
+
+  constructor(id: string, config: UdpConfig, ctx: SessionContext) {
+    super(id, config, ctx);
+  }
+
+  private get maxPayload(): number {
+    return this.config.family === 'udp6' ? MAX_UDP6_PAYLOAD : MAX_UDP4_PAYLOAD;
+  }
+
+  start(): Promise<void> {
+    const cfg = this.config;
+    const host = cfg.bindAddress || (cfg.family === 'udp6' ? '::' : '0.0.0.0');
+    this.local = undefined;
+    this.setStatus('connecting', `Binding port ${cfg.bindPort} on ${host}`);
+    return new Promise<void>((resolve, reject) => {
+      const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false });
+      let bound = false;
+      socket.on('error', (e) => {
+        const err = toWbError(e, { op: 'bind', host, port: cfg.bindPort });
+        if (!bound) {
+          if (this.socket === socket) this.socket = undefined;
+          try {
+            socket.close();
+          } catch {
+            // already closed
+          }
+          this.setStatus('error', err.message, err);
+          reject(err);
+        } else {
+          this.emitError(err);
+        }
+      });
+      socket.on('message', (msg, rinfo) => {
+        try {
+          this.onMessage(msg, endpoint(rinfo.address, rinfo.port, rinfo.family));
+        } catch {
+          // never escape into the event loop
+        }
+      });
+      socket.on('listening', () => {
+        bound = true;
+        const a = socket.address();
+        this.local = endpoint(a.address, a.port, a.family);
+        this.applySocketOptions(socket);
+        this.rejoinGroups(socket);
+        this.setStatus('open', `Bound to ${formatEndpoint(this.local)}`);
+        resolve();
+      });
+      this.socket = socket;
+      try {
+        socket.bind({ port: cfg.bindPort, ...(cfg.bindAddress ? { address: cfg.bindAddress } : {}) });
+      } catch (e) {
+        socket.emit('error', e);
+      }
+    });
+  }
+
+  private applySocketOptions(s: Socket): void {
+    const cfg = this.config;
+    const tries: Array<() => void> = [
+      () => s.setBroadcast(cfg.broadcast),
+      () => s.setMulticastTTL(cfg.multicastTtl),
+      () => s.setMulticastLoopback(cfg.multicastLoopback),
+    ];
+    if (cfg.multicastInterface) tries.push(() => s.setMulticastInterface(cfg.multicastInterface as string));
+    for (const t of tries) {
+      try {
+        t();
+      } catch (e) {
+        this.emitError(toWbError(e, { op: 'multicast', host: cfg.multicastInterface }));
+      }
+    }
+  }
+
+  private rejoinGroups(s: Socket): void {
+    for (const [key, g] of this.groupSet) {
+      try {
+        s.addMembership(g.group, g.iface);
+      } catch (e) {
+        this.groupSet.delete(key);
+        this.emitError(toWbError(e, { op: 'multicast', host: g.group }));
+      }
+    }
+  }
+
+  private onMessage(msg: Buffer, remote: Endpoint): void {
+    this.lastSender = remote;
+    if (this.config.framing.kind === 'raw') {
+      this.rxDatagram(msg, remote);
+      return;
+    }
+    const key = `${remote.address}|${remote.port}`;
+    let rx = this.sources.get(key);
+    if (!rx) {
+      if (this.sources.size >= MAX_SOURCES) {
+        const oldest = this.sources.keys().next().value as string;
+        const old = this.sources.get(oldest);
+        if (old) this.disposeRx(old);
+        this.sources.delete(oldest);
+      }
+      rx = this.newRx();
+      this.sources.set(key, rx);
+    }
+    this.rxChunk(rx, msg, { remote });
+  }
+
+  async stop(reason = 'Stopped'): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    for (const rx of this.sources.values()) this.disposeRx(rx);
+    this.sources.clear();
+    if (s) {
+      await new Promise<void>((resolve) => {
+        try {
+          s.close(() => resolve());
+        } catch {
+          resolve();
+        }
+      });
+    }
+    if (s || this.isRunning) this.setStatus('closed', reason);
+  }
+
+  private async resolveTarget(target: SendTarget): Promise<{ host: string; port: number }> {
+    switch (target.kind) {
+      case 'default': {
+        const { remoteHost, remotePort } = this.config;
+        if (!remoteHost || remotePort === undefined)
+          throw new WbError('NO_TARGET', 'No default remote is set: enter a remote host and port');
+        return { host: remoteHost, port: remotePort };
+      }
+      case 'address':
+        return { host: target.host, port: target.port };
+      case 'last-sender':
+        if (!this.lastSender)
+          throw new WbError('NO_TARGET', 'Nothing has been received yet, so there is no sender to reply to');
+        return { host: this.lastSender.address, port: this.lastSender.port };
+      default:
+        throw new WbError('INVALID_ARGUMENT', 'A UDP session sends to its default remote, an address or the last sender', {
+          field: 'target',
+        });
+    }
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+    const socket = this.socket;
+    if (!socket || this.state !== 'open') throw new WbError('NOT_CONNECTED', 'The UDP socket is not open: start the session first');
+    const max = this.maxPayload;
+    if (bytes.length > max) {
+      const over = this.config.family === 'udp6' ? 'IPv6' : 'IPv4';
+      throw new WbError(
+        'PAYLOAD_TOO_LARGE',
+        `The payload is ${n(bytes.length)} bytes; one UDP datagram over ${over} carries at most ${n(max)} bytes`,
+      );
+    }
+    const { host, port } = await this.resolveTarget(target);
+    let address = host;
+    if (!isIP(host)) {
+      try {
+        address = (await lookup(host, { family: this.config.family === 'udp6' ? 6 : 4 })).address;
+      } catch (e) {
+        throw toWbError(e, { op: 'resolve', host });
+      }
+    }
+    if (this.config.family === 'udp4' && isIP(address) === 6)
+      throw new WbError('INVALID_ARGUMENT', `The IPv6 address ${address} needs a UDP session of family udp6`, { field: 'host' });
+    if (!this.config.broadcast && isBroadcastAddress(address))
+      throw new WbError('BROADCAST_DISABLED', `Sending to the broadcast address ${address} needs the Broadcast option`);
+    const sendTo = this.config.family === 'udp6' && isIP(address) === 4 ? `::ffff:${address}` : address;
+    const remote = endpoint(address, port);
+    await new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown): void =>
+        reject(toWbError(e, { op: 'send', host: address, port, broadcast: this.config.broadcast }));
+      try {
+        socket.send(bytes, port, sendTo, (err) => (err ? fail(err) : resolve()));
+      } catch (e) {
+        fail(e);
+      }
+    });
+    this.recordTx(bytes, remote);
+    this.emitCounters();
+    return { bytes: bytes.length, targets: 1, payload: bytes };
+  }
+
+  multicast(action: 'join' | 'leave', group: string, iface?: string): void {
+    const s = this.socket;
+    if (!s || this.state !== 'open') throw new WbError('NOT_CONNECTED', 'The UDP socket is not open: start the session first');
+    const key = iface ? `${group}@${iface}` : group;
+    try {
+      if (action === 'join') {
+        s.addMembership(group, iface);
+        this.groupSet.set(key, { group, iface });
+      } else {
+        s.dropMembership(group, iface);
+        this.groupSet.delete(key);
+      }
+    } catch (e) {
+      const err = toWbError(e, { op: 'multicast', host: group });
+      const verb = action === 'join' ? 'join' : 'leave';
+      const sys = err.detail?.sysCode;
+      throw new WbError(
+        err.code === 'SOCKET_ERROR' || err.code === 'ADDRESS_NOT_AVAILABLE' ? 'ADDRESS_NOT_AVAILABLE' : err.code,
+        `Could not ${verb} the multicast group ${group}${iface ? ` on ${iface}` : ''}: ${err.message}`,
+        sys ? { sysCode: sys } : undefined,
+      );
+    }
+  }
+
+  override info(): SessionInfo {
+    return {
+      ...super.info(),
+      ...(this.lastSender ? { lastSender: this.lastSender } : {}),
+      groups: [...this.groupSet.keys()],
+    };
+  }
+
+  peers(): PeerInfo[] {
+    return [];
+  }
+
+  protected rxStates(): RxState[] {
+    return [...this.sources.values()];
+  }
+
+  protected applyOptions(o: SessionOptions): void {
+    for (const key of ['noDelay', 'keepAlive', 'maxClients', 'reconnect'] as const)
+      if (o[key] !== undefined) throw describeOption(key, 'UDP');
+    const next = { ...this.config };
+    if (o.remoteHost !== undefined) next.remoteHost = o.remoteHost || undefined;
+    if (o.remotePort !== undefined) next.remotePort = o.remotePort;
+    if (o.broadcast !== undefined) next.broadcast = o.broadcast;
+    if (o.multicastTtl !== undefined) next.multicastTtl = o.multicastTtl;
+    if (o.multicastLoopback !== undefined) next.multicastLoopback = o.multicastLoopback;
+    if (o.multicastInterface !== undefined) next.multicastInterface = o.multicastInterface || undefined;
+    const s = this.socket;
+    if (s && this.state === 'open') {
+      try {
+        if (o.broadcast !== undefined) s.setBroadcast(o.broadcast);
+        if (o.multicastTtl !== undefined) s.setMulticastTTL(o.multicastTtl);
+        if (o.multicastLoopback !== undefined) s.setMulticastLoopback(o.multicastLoopback);
+        if (o.multicastInterface) s.setMulticastInterface(o.multicastInterface);
+      } catch (e) {
+        throw toWbError(e, { op: 'multicast', host: o.multicastInterface });
+      }
+    }
+    this.config = next;
+  }
+
+  async disconnectPeer(peerId: string): Promise<void> {
+    throw new WbError('PEER_NOT_FOUND', `A UDP session has no connected peers ('${peerId}')`);
+  }
+
+  setReadPaused(_paused: boolean): void {
+    // UDP is never paused: the hub drops from the view, never from the counters
+  }
+
+}
