@@ -14,13 +14,13 @@ export interface LogFilterSpec {
   query: string;
   /** how the query is read: a case-insensitive substring of the text, or hex bytes */
   queryMode: 'text' | 'hex';
-  /** directions to show; empty or all four = no direction filter */
-  dirs: readonly LogDir[];
+  /** directions to show; null (or all four) = no direction filter, [] = nothing */
+  dirs: readonly LogDir[] | null;
   /** endpointKey() of the peer to show; null = every peer */
   peer: string | null;
 }
 
-export const emptyFilter = (): LogFilterSpec => ({ query: '', queryMode: 'text', dirs: [], peer: null });
+export const emptyFilter = (): LogFilterSpec => ({ query: '', queryMode: 'text', dirs: null, peer: null });
 
 export type LogPredicate = (e: LogEntry) => boolean;
 
@@ -49,8 +49,10 @@ export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean
 export function compileFilter(spec: LogFilterSpec): CompiledFilter {
   const tests: LogPredicate[] = [];
 
-  const dirs = new Set(spec.dirs);
-  if (dirs.size > 0 && dirs.size < 4) tests.push((e) => dirs.has(e.dir));
+  if (spec.dirs !== null) {
+    const dirs = new Set(spec.dirs);
+    if (dirs.size < 4) tests.push((e) => dirs.has(e.dir));
+  }
 
   if (spec.peer !== null) {
     const peer = spec.peer;
