@@ -86,8 +86,11 @@ class ClientQueue {
       return;
     }
     if (this.timer || this.immediate) return;
-    const wait = Math.max(0, this.opts.flushIntervalMs - (Date.now() - this.lastFlush));
-    this.timer = setTimeout(() => this.flush(), wait);
+    const wait = this.opts.flushIntervalMs - (Date.now() - this.lastFlush);
+    // leading edge: after a quiet spell the first event goes out at once (low latency for
+    // interactive traffic); under load the interval caps the flush rate
+    if (wait <= 0) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   flush(): void {
