@@ -7,3 +7,4 @@ export * from './commands';
 export * from './wire';
 export * from './ipc';
 export * from './methods';
+export * from './rules';

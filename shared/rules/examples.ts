@@ -1,0 +1,136 @@
+/**
+ * Built-in example rule sets, loaded with one click (framing included).
+ *
+ * SMTP — enough of a mail server for `curl smtp://127.0.0.1:2525 --mail-from
+ * a@b --mail-rcpt c@d -T mail.txt`: a greeting, then one reply per command
+ * line. Rules keep no state, so the message body after DATA is told apart
+ * from commands only by how commands look: each command rule is an
+ * anchored, case-insensitive regex, and body lines match none of them, so
+ * they get no reply. Known limitation: a body line that itself starts like a
+ * command ("MAIL FROM:…", "QUIT") is answered as one. The end of the body, a
+ * line holding only ".", gets "250 OK: queued as N" (N counts messages from
+ * that connection). QUIT replies and closes the connection. Unknown commands
+ * get no reply (a catch-all would also answer body lines).
+ *
+ * HTTP — a minimal responder: framing on the blank line that ends a request
+ * head, so one message is one head. Any request for any path gets the same
+ * plain-text body with an exact Content-Length, and the connection closes
+ * after the reply, so curl and browsers finish at once. HEAD gets the
+ * headers only; an unknown method gets 405. A request body is not read
+ * (the connection is closed right after the reply).
+ */
+import type { FramerSpec } from '../codec/types';
+import { ruleSetSchema, type RuleSet, type RuleSetInput } from '../protocol/rules';
+
+export type ExampleProfileId = 'smtp' | 'http';
+
+export interface ExampleProfile {
+  id: ExampleProfileId;
+  name: string;
+  description: string;
+  /** how received bytes are cut into messages; set on the session together with the rules */
+  framing: FramerSpec;
+  rules: RuleSet;
+}
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** one command line per message */
+export const SMTP_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\r\n'), keep: false };
+/** one request head per message */
+export const HTTP_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\r\n\r\n'), keep: false };
+
+const command = (id: string, name: string, pattern: string, reply: string, extra: { close?: boolean } = {}) => ({
+  id,
+  name,
+  match: { kind: 'regex' as const, pattern, flags: 'i' },
+  reply: { template: reply, mode: 'text' as const, lineEnding: 'crlf' as const },
+  ...extra,
+});
+
+const SMTP_RULES: RuleSetInput = {
+  echo: false,
+  greeting: { template: '220 wirebench.local ESMTP Wirebench mock', mode: 'text', lineEnding: 'crlf' },
+  rules: [
+    command('ehlo', 'EHLO', '^EHLO\\b', '250-wirebench.local Hello\\r\\n250 OK'),
+    command('helo', 'HELO', '^HELO\\b', '250 wirebench.local Hello'),
+    command('mail-from', 'MAIL FROM', '^MAIL FROM:', '250 OK'),
+    command('rcpt-to', 'RCPT TO', '^RCPT TO:', '250 OK'),
+    command('data', 'DATA', '^DATA\\s*$', '354 End data with <CR><LF>.<CR><LF>'),
+    {
+      id: 'end-of-data',
+      name: 'End of message (.)',
+      match: { kind: 'text-equals', text: '.' },
+      reply: { template: '250 OK: queued as {{count}}', mode: 'text', lineEnding: 'crlf' },
+    },
+    command('rset-noop', 'RSET / NOOP', '^(RSET|NOOP)\\b', '250 OK'),
+    command('quit', 'QUIT', '^QUIT\\s*$', '221 Bye', { close: true }),
+  ],
+};
+
+/** The body every HTTP request gets. */
+export const HTTP_BODY = 'Hello from Wirebench\n';
+const HTTP_BODY_BYTES = new TextEncoder().encode(HTTP_BODY).length;
+
+/** Escape CR/LF (and backslashes) so a fixed text can go into a reply template. */
+const escapeTemplate = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\$/g, '$$$$').replace(/\{\{/g, '\\u007B{');
+
+const httpHead = (status: string, extra: string[], length: number): string =>
+  [`HTTP/1.1 ${status}`, ...extra, `Content-Length: ${length}`, 'Connection: close', '', ''].join('\r\n');
+
+const httpReply = (id: string, name: string, pattern: string, head: string, body: string) => ({
+  id,
+  name,
+  match: { kind: 'regex' as const, pattern, flags: '' },
+  reply: { template: escapeTemplate(head + body), mode: 'text' as const, encoding: 'utf-8' as const },
+  close: true,
+});
+
+const TEXT_PLAIN = 'Content-Type: text/plain; charset=utf-8';
+const NOT_ALLOWED = 'Method Not Allowed\n';
+
+const HTTP_RULES: RuleSetInput = {
+  echo: false,
+  rules: [
+    httpReply('head', 'HEAD', '^HEAD \\S+ HTTP/1\\.[01]', httpHead('200 OK', [TEXT_PLAIN], HTTP_BODY_BYTES), ''),
+    httpReply(
+      'ok',
+      'GET, POST, PUT, DELETE, OPTIONS',
+      '^(GET|POST|PUT|DELETE|OPTIONS) (\\S+) HTTP/1\\.[01]',
+      httpHead('200 OK', [TEXT_PLAIN], HTTP_BODY_BYTES),
+      HTTP_BODY,
+    ),
+    httpReply(
+      'not-allowed',
+      'Other methods (405)',
+      '^[A-Z]+ \\S+ HTTP/1\\.[01]',
+      httpHead('405 Method Not Allowed', [TEXT_PLAIN, 'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS'], NOT_ALLOWED.length),
+      NOT_ALLOWED,
+    ),
+  ],
+};
+
+export const EXAMPLE_PROFILES: readonly ExampleProfile[] = [
+  {
+    id: 'smtp',
+    name: 'SMTP server',
+    description:
+      'Answers an SMTP dialogue (EHLO, MAIL FROM, RCPT TO, DATA, QUIT) so `curl smtp://…` can send a mail. Message body lines get no reply.',
+    framing: SMTP_FRAMING,
+    rules: ruleSetSchema.parse(SMTP_RULES),
+  },
+  {
+    id: 'http',
+    name: 'HTTP responder',
+    description: `Answers every HTTP/1.x request with 200 OK and "${HTTP_BODY.trim()}", then closes the connection.`,
+    framing: HTTP_FRAMING,
+    rules: ruleSetSchema.parse(HTTP_RULES),
+  },
+];
+
+/** The example with this id. */
+export function exampleProfile(id: ExampleProfileId): ExampleProfile {
+  const found = EXAMPLE_PROFILES.find((p) => p.id === id);
+  if (!found) throw new Error(`no example profile '${id}'`);
+  return found;
+}

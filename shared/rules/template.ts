@@ -1,0 +1,302 @@
+/**
+ * Pure parsers behind the reply rules: reply templates, hex patterns with
+ * `??` wildcards, and regex checks. Shared by the schemas (to reject a bad
+ * rule when it is saved, with a position) and the engine (to run it).
+ *
+ * Reply template language, text mode (a reply typed as text):
+ *
+ *   $1 … $9, $0         regex capture group 1…9 ($0 = the whole match);
+ *   {{1}} … {{99}}      a group that did not take part gives ''
+ *   $<name>, {{name}}   named regex capture group (?<name>…)
+ *   $$                  a literal $ (a $ followed by anything else is literal too)
+ *   {{time}}            local time HH:MM:SS of the received message
+ *   {{date}}            local date YYYY-MM-DD
+ *   {{iso}}             UTC date and time, 2024-01-02T03:04:05.678Z
+ *   {{peer}}            the sender, "192.168.1.5:50123" or "[::1]:50123"
+ *   {{count}}           how many times this rule has replied to this peer,
+ *                       this reply included (1, 2, 3 …)
+ *   {{count8}}          the same counter as one raw byte (count mod 256)
+ *   {{count16be}}       … as two raw bytes, big-endian (count mod 65536)
+ *   {{count16le}}       … as two raw bytes, little-endian
+ *   {{hex:0D 0A}}       raw bytes written in hex, sent as-is
+ *   \r \n \t \0 \\      CR, LF, TAB, NUL and backslash, as in the send box
+ *   \xHH \uHHHH         a raw byte / a character, as in the send box
+ *
+ * Escapes apply to what the user typed only: text captured from a message
+ * or a variable's value is sent as it is, never escape-processed. Text is
+ * encoded with the reply's encoding (by default the session's); raw bytes
+ * ({{hex:…}}, \xHH, counters) never are. A placeholder name that is a
+ * variable wins over a capture group of the same name: write $<time> for a
+ * group called "time". A `{{` without a closing `}}` is literal text.
+ *
+ * Hex mode (a reply typed as hex): fixed hex bytes, in any form the hex
+ * send box accepts, plus {{count8}}, {{count16be}} and {{count16le}}.
+ * Captures and text variables are not allowed in a hex reply.
+ *
+ * Every error is a CodecError whose message names a 1-based position in the
+ * template (code points, like every other codec error).
+ */
+import { parseEscapes } from '../codec/escapes';
+import { codePointPosition, hexValue, parseHex } from '../codec/hex';
+import { CodecError } from '../codec/types';
+
+export type TemplateVar = 'time' | 'date' | 'iso' | 'peer' | 'count';
+
+export type TemplatePart =
+  /**
+   * Literal text. `source` is the piece of the template it came from (a
+   * UTF-16 index `at`), `segment` its index among parseEscapes(source):
+   * enough to point at the character the user typed.
+   */
+  | { kind: 'text'; text: string; at: number; source: string; segment: number }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  /** a capture group by number or name; `at` is the UTF-16 index of `$` or `{{`, `written` as typed */
+  | { kind: 'capture'; ref: number | string; at: number; written: string }
+  | { kind: 'var'; name: TemplateVar }
+  | { kind: 'counter'; width: 1 | 2; endian: 'be' | 'le' };
+
+const VARS: ReadonlySet<string> = new Set<TemplateVar>(['time', 'date', 'iso', 'peer', 'count']);
+const COUNTERS: Record<string, Extract<TemplatePart, { kind: 'counter' }>> = {
+  count8: { kind: 'counter', width: 1, endian: 'be' },
+  count16be: { kind: 'counter', width: 2, endian: 'be' },
+  count16le: { kind: 'counter', width: 2, endian: 'le' },
+};
+/** what a regex group name may be (ASCII subset of an identifier) */
+const CAPTURE_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const PLACEHOLDER_HELP =
+  'use {{time}}, {{date}}, {{iso}}, {{peer}}, {{count}}, {{count8}}, {{count16be}}, {{count16le}}, {{hex:0D 0A}}, or a capture like {{1}} or {{name}}';
+
+function templateError(
+  code: CodecError['code'],
+  t: string,
+  index: number,
+  what: (pos: number) => string,
+  char?: string,
+): CodecError {
+  const pos = codePointPosition(t, index);
+  return new CodecError(code, what(pos), pos, char);
+}
+
+/**
+ * Run `parse` on `piece`, which starts at UTF-16 index `index` of `t`. When it
+ * fails, run it again behind padding so the error's position and message
+ * count from the start of `t` (positions are code points; padding is ASCII).
+ */
+function atOffset<T>(t: string, index: number, piece: string, parse: (s: string) => T): T {
+  try {
+    return parse(piece);
+  } catch (e) {
+    if (!(e instanceof CodecError)) throw e;
+    parse(' '.repeat(codePointPosition(t, index) - 1) + piece);
+    throw e; // not reached: the padded parse fails the same way
+  }
+}
+
+function literalParts(t: string, start: number, end: number, out: TemplatePart[]): void {
+  if (end <= start) return;
+  const source = t.slice(start, end);
+  const segments = atOffset(t, start, source, parseEscapes);
+  segments.forEach((seg, segment) => {
+    out.push(seg.kind === 'bytes' ? seg : { kind: 'text', text: seg.text, at: start, source, segment });
+  });
+}
+
+function placeholder(t: string, at: number, inner: string, out: TemplatePart[]): void {
+  const name = inner.trim();
+  if (/^hex:/i.test(name)) {
+    const from = at + 2 + inner.indexOf(':') + 1;
+    const bytes = atOffset(t, from, t.slice(from, at + 2 + inner.length), parseHex);
+    if (bytes.length === 0) throw templateError('BAD_HEX', t, at, (pos) => `{{hex:}} at position ${pos} holds no bytes: write them like {{hex:0D 0A}}`);
+    out.push({ kind: 'bytes', bytes });
+  } else if (VARS.has(name)) {
+    out.push({ kind: 'var', name: name as TemplateVar });
+  } else if (COUNTERS[name]) {
+    out.push(COUNTERS[name]);
+  } else if (/^\d{1,2}$/.test(name)) {
+    out.push({ kind: 'capture', ref: Number(name), at, written: `{{${inner}}}` });
+  } else if (CAPTURE_NAME.test(name)) {
+    out.push({ kind: 'capture', ref: name, at, written: `{{${inner}}}` });
+  } else {
+    throw templateError('INVALID_ARGUMENT', t, at, (pos) => `Unknown placeholder {{${inner}}} at position ${pos}: ${PLACEHOLDER_HELP}`);
+  }
+}
+
+function parseTextTemplate(t: string): TemplatePart[] {
+  const out: TemplatePart[] = [];
+  let pieceStart = 0;
+  let i = 0;
+  const len = t.length;
+  while (i < len) {
+    const c = t.charAt(i);
+    if (c === '\\') {
+      i += 2; // an escape is one unit, so "\{{" or "\$" stays with the escape (and is reported there)
+      continue;
+    }
+    if (c === '$') {
+      const n = t.charAt(i + 1);
+      let end = -1;
+      if (n === '$') {
+        literalParts(t, pieceStart, i, out);
+        out.push({ kind: 'text', text: '$', at: i, source: '$', segment: 0 });
+        end = i + 2;
+      } else if (n >= '0' && n <= '9') {
+        literalParts(t, pieceStart, i, out);
+        out.push({ kind: 'capture', ref: Number(n), at: i, written: `$${n}` });
+        end = i + 2;
+      } else if (n === '<') {
+        const close = t.indexOf('>', i + 2);
+        const name = close < 0 ? '' : t.slice(i + 2, close);
+        if (!CAPTURE_NAME.test(name)) {
+          throw templateError('INVALID_ARGUMENT', t, i, (pos) => `'$<' at position ${pos} does not start a capture name: write $<name> for a named group, or $$ for a literal $`, '$<');
+        }
+        literalParts(t, pieceStart, i, out);
+        out.push({ kind: 'capture', ref: name, at: i, written: `$<${name}>` });
+        end = close + 1;
+      }
+      if (end < 0) {
+        i++; // any other $ is literal
+      } else {
+        i = pieceStart = end;
+      }
+      continue;
+    }
+    if (c === '{' && t.charAt(i + 1) === '{') {
+      const close = t.indexOf('}}', i + 2);
+      if (close >= 0) {
+        literalParts(t, pieceStart, i, out);
+        placeholder(t, i, t.slice(i + 2, close), out);
+        i = pieceStart = close + 2;
+        continue;
+      }
+    }
+    i++;
+  }
+  literalParts(t, pieceStart, len, out);
+  return out;
+}
+
+function parseHexTemplate(t: string): TemplatePart[] {
+  const dollar = t.indexOf('$');
+  if (dollar >= 0) {
+    throw templateError('BAD_HEX', t, dollar, (pos) => `Captures like $1 cannot be used in a hex reply ('$' at position ${pos}): a hex reply is fixed bytes plus {{count8}}, {{count16be}} or {{count16le}}`, '$');
+  }
+  const out: TemplatePart[] = [];
+  let pieceStart = 0;
+  let i = t.indexOf('{{');
+  while (i >= 0) {
+    const close = t.indexOf('}}', i + 2);
+    const inner = close < 0 ? '' : t.slice(i + 2, close).trim();
+    const counter = COUNTERS[inner];
+    if (!counter) {
+      const written = close < 0 ? '{{' : `{{${inner}}}`;
+      throw templateError('BAD_HEX', t, i, (pos) => `${written} at position ${pos} cannot be used in a hex reply: only {{count8}}, {{count16be}} and {{count16le}} can`, written);
+    }
+    if (i > pieceStart) out.push({ kind: 'bytes', bytes: atOffset(t, pieceStart, t.slice(pieceStart, i), parseHex) });
+    out.push(counter);
+    pieceStart = close + 2;
+    i = t.indexOf('{{', pieceStart);
+  }
+  if (pieceStart < t.length) out.push({ kind: 'bytes', bytes: atOffset(t, pieceStart, t.slice(pieceStart), parseHex) });
+  return out.filter((p) => p.kind !== 'bytes' || p.bytes.length > 0);
+}
+
+/**
+ * Parse a reply template (see the language at the top of this file).
+ * @throws CodecError BAD_ESCAPE, BAD_HEX or INVALID_ARGUMENT with a 1-based position.
+ */
+export function parseTemplate(template: string, mode: 'text' | 'hex'): TemplatePart[] {
+  return mode === 'hex' ? parseHexTemplate(template) : parseTextTemplate(template);
+}
+
+/** The capture parts of a template, for checking them against the rule's match. */
+export function templateCaptures(parts: readonly TemplatePart[]): Extract<TemplatePart, { kind: 'capture' }>[] {
+  return parts.filter((p): p is Extract<TemplatePart, { kind: 'capture' }> => p.kind === 'capture');
+}
+
+/** Separators allowed between hex-pattern bytes: the same as in hex send. */
+const PATTERN_SEPARATORS = ' \t\r\n,;:-';
+
+/**
+ * Parse a hex pattern such as `01 03 ?? ?? 00 0A`: hex bytes, and `??` for
+ * any one byte. Byte values 0–255, -1 for a wildcard.
+ * @throws CodecError BAD_HEX with a 1-based position.
+ */
+export function parseHexPattern(pattern: string): Int16Array {
+  const out: number[] = [];
+  let i = 0;
+  const len = pattern.length;
+  const bad = (at: number, what: (ch: string, pos: number) => string): CodecError => {
+    const ch = String.fromCodePoint(pattern.codePointAt(at) ?? 0);
+    return templateError('BAD_HEX', pattern, at, (pos) => what(ch, pos), ch);
+  };
+  const isSep = (ch: string): boolean => ch !== '' && PATTERN_SEPARATORS.includes(ch);
+  while (i < len) {
+    if (isSep(pattern.charAt(i))) {
+      i++;
+      continue;
+    }
+    // one group: pairs of hex digits or "??", optionally after 0x
+    const prefixAt = i;
+    if (pattern.charAt(i) === '0' && (pattern.charAt(i + 1) === 'x' || pattern.charAt(i + 1) === 'X')) {
+      i += 2;
+      if (i >= len || isSep(pattern.charAt(i))) {
+        throw bad(prefixAt, (_ch, pos) => `'${pattern.slice(prefixAt, prefixAt + 2)}' at position ${pos} is not followed by hex digits`);
+      }
+    }
+    while (i < len && !isSep(pattern.charAt(i))) {
+      const a = pattern.charAt(i);
+      const b = pattern.charAt(i + 1);
+      if (a === '?' && b === '?') {
+        out.push(-1);
+      } else if (a === '?' || b === '?') {
+        throw bad(a === '?' ? i : i + 1, (_ch, pos) => `'?' at position ${pos} must be part of '??' (any one byte)`);
+      } else {
+        const hi = hexValue(a.charCodeAt(0));
+        if (hi < 0) throw bad(i, (ch, pos) => `'${ch}' at position ${pos} is not a hex digit or '??'`);
+        if (i + 1 >= len || isSep(b)) {
+          throw bad(i, (ch, pos) => `Hex digit '${ch}' at position ${pos} has no partner: hex bytes need two digits`);
+        }
+        const lo = hexValue(b.charCodeAt(0));
+        if (lo < 0) throw bad(i + 1, (ch, pos) => `'${ch}' at position ${pos} is not a hex digit or '??'`);
+        out.push((hi << 4) | lo);
+      }
+      i += 2;
+    }
+  }
+  if (out.length === 0) throw new CodecError('BAD_HEX', 'The hex pattern is empty: write bytes like 01 03 ?? ?? (?? = any byte)');
+  return Int16Array.from(out);
+}
+
+export const REGEX_FLAGS = ['i', 'm', 's', 'u'] as const;
+
+/** Why `flags` cannot be used on a rule's regex, or undefined when they can. */
+export function regexFlagsProblem(flags: string): string | undefined {
+  const seen = new Set<string>();
+  for (const f of flags) {
+    if (f === 'g' || f === 'y') {
+      return `Regex flag '${f}' is not allowed: a rule tests each message once from its start (allowed flags: i, m, s, u)`;
+    }
+    if (!(REGEX_FLAGS as readonly string[]).includes(f)) return `Unknown regex flag '${f}' (allowed flags: i, m, s, u)`;
+    if (seen.has(f)) return `Regex flag '${f}' is given twice`;
+    seen.add(f);
+  }
+  return undefined;
+}
+
+/** Compile a rule's regex. @throws CodecError INVALID_ARGUMENT in the user's words. */
+export function compileRuleRegex(pattern: string, flags: string): RegExp {
+  const problem = regexFlagsProblem(flags);
+  if (problem) throw new CodecError('INVALID_ARGUMENT', problem);
+  try {
+    return new RegExp(pattern, flags);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(e);
+    throw new CodecError('INVALID_ARGUMENT', `The regex is not valid: ${why}`);
+  }
+}
+
+/** How many capture groups a valid regex has, and the names of its named groups. */
+export function regexGroups(pattern: string, flags: string): { count: number; names: string[] } {
+  const m = new RegExp(`(?:${pattern})|`, flags).exec('');
+  return { count: m ? m.length - 1 : 0, names: Object.keys(m?.groups ?? {}) };
+}
