@@ -63,9 +63,12 @@ export default tseslint.config(
     rules: restrict(
       [
         { group: ['**/electron/**', 'electron'], message: 'renderer/ talks to Node only through a Bridge.' },
-        { group: ['iconv-lite', 'ws'], message: 'Node-only libraries do not belong in the renderer.' },
       ],
-      noBuiltins.paths,
+      [
+        ...noBuiltins.paths,
+        { name: 'ws', message: 'Node-only libraries do not belong in the renderer.' },
+        { name: 'iconv-lite', message: 'Node-only libraries do not belong in the renderer.' },
+      ],
     ),
   },
 );

@@ -67,7 +67,6 @@ type TestFixtures = { serve: ServeHost; app: Page };
 /** Each test gets its own serve process, so sessions never leak between tests. */
 export const test = base.extend<TestFixtures>({
   serve: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const host = await startServe();
       await use(host);

@@ -38,16 +38,19 @@ test.describe('desktop app', () => {
 
   test('the window is isolated, sandboxed and has no Node', async () => {
     const page = await app.firstWindow();
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences();
-      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
+    // isolated world + sandbox: the page sees neither Node nor the raw ipcRenderer, only the named API
+    const api = await page.evaluate(() => {
+      const w = globalThis as unknown as { wirebench?: Record<string, unknown> };
+      return { keys: Object.keys(w.wirebench ?? {}), frozen: Object.isFrozen(w.wirebench) };
     });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(api.frozen).toBe(true);
+    expect(api.keys).toContain('openSession');
+    expect(api.keys).not.toContain('invoke');
+    expect(api.keys).not.toContain('ipcRenderer');
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
     // window.open is denied
-    expect(await page.evaluate(() => window.open('https://example.invalid/') === null)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.invalid/') === null)).toBe(true);
   });
 
   test('a TCP server opened in the UI receives from a real client', async () => {

@@ -106,7 +106,7 @@ export const useSettingsStore = defineStore('settings', () => {
   }
   watch([language, theme, rxEncoding, txEncoding, logCap], save, { flush: 'sync' });
 
-  /** Apply a partial change; invalid values are ignored field by field. */
+  /** Apply a partial change; an invalid value falls back to its default. */
   function update(patch: Partial<Settings>): void {
     const next = settingsSchema.parse({ ...snapshot(), ...patch });
     language.value = next.language;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { NetInterfaceAddress } from '../../../shared/protocol';
+import { DelimiterError, checkHost, checkPort, hostPort, parseDelimiter, reachableAddresses, toEscaped, toHex } from './session-helpers';
+
+const iface = (name: string, address: string, family: 'IPv4' | 'IPv6', internal = false, scopeId?: number): NetInterfaceAddress => ({
+  name, address, family, internal, netmask: '', cidr: null, ...(scopeId ? { scopeId } : {}),
+});
+
+describe('session helpers', () => {
+  it('checks ports: digits only, 1–65535 for a remote, 0–65535 for a bind port', () => {
+    expect(checkPort('8080', 1)).toEqual({ port: 8080 });
+    expect(checkPort(' ', 1)).toEqual({ problem: 'empty' });
+    expect(checkPort('80a', 1)).toEqual({ problem: 'digits' });
+    expect(checkPort('-1', 0)).toEqual({ problem: 'digits' });
+    expect(checkPort('0', 1)).toEqual({ problem: 'range' });
+    expect(checkPort('0', 0)).toEqual({ port: 0 });
+    expect(checkPort('65536', 0)).toEqual({ problem: 'range' });
+  });
+
+  it('checks hosts', () => {
+    expect(checkHost('')).toBe('empty');
+    expect(checkHost('a b')).toBe('bad');
+    expect(checkHost('example.com')).toBeNull();
+  });
+
+  it('lists the addresses a server can be reached at', () => {
+    const list = [iface('lo', '127.0.0.1', 'IPv4', true), iface('eth0', '192.168.1.5', 'IPv4'), iface('eth0', 'fe80::1', 'IPv6', false, 2)];
+    expect(reachableAddresses(list, '0.0.0.0')).toEqual(['192.168.1.5', '127.0.0.1']);
+    expect(reachableAddresses(list, '::')).toEqual(['192.168.1.5', 'fe80::1%eth0', '127.0.0.1']);
+    expect(reachableAddresses(list, '10.0.0.1')).toEqual(['10.0.0.1']);
+    expect(hostPort('::1', 80)).toBe('[::1]:80');
+  });
+
+  it('parses delimiters as escaped text or hex, and prints them back', () => {
+    expect([...parseDelimiter('\\r\\n', 'text')]).toEqual([13, 10]);
+    expect([...parseDelimiter('END\\x00', 'text')]).toEqual([69, 78, 68, 0]);
+    expect([...parseDelimiter('0d 0A', 'hex')]).toEqual([13, 10]);
+    expect([...parseDelimiter('0x0D,0x0A', 'hex')]).toEqual([13, 10]);
+    expect(() => parseDelimiter('0D0', 'hex')).toThrow(DelimiterError);
+    expect(() => parseDelimiter('a\\q', 'text')).toThrow(expect.objectContaining({ problem: 'escape', position: 2 }));
+    expect(() => parseDelimiter('', 'text')).toThrow(expect.objectContaining({ problem: 'empty' }));
+    expect(toHex(new Uint8Array([13, 10]))).toBe('0D 0A');
+    expect(toEscaped(new Uint8Array([13, 10, 65, 0x1b]))).toBe('\\r\\nA\\x1B');
+    expect([...parseDelimiter(toEscaped(new Uint8Array([0x7f, 92, 9])), 'text')]).toEqual([0x7f, 92, 9]);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Pure helpers for the session UI: input validation, addresses a server can be
+ * reached at, delimiter text ⇄ bytes, rate formatting. No Vue, easy to test.
+ */
+import type { Endpoint, NetInterfaceAddress } from '../../../shared/protocol';
+
+/** `host:port`, with brackets around IPv6 addresses. */
+export function hostPort(host: string, port: number | string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export const endpointText = (ep: Endpoint | undefined): string => (ep ? hostPort(ep.address, ep.port) : '');
+
+export type PortProblem = 'empty' | 'digits' | 'range';
+
+/** Validate a port typed by the user. `min` is 1 for a remote port, 0 for a bind port. */
+export function checkPort(text: string, min: 0 | 1): { port: number } | { problem: PortProblem } {
+  const s = text.trim();
+  if (s === '') return { problem: 'empty' };
+  if (!/^\d+$/.test(s)) return { problem: 'digits' };
+  const n = Number(s);
+  if (n < min || n > 65535) return { problem: 'range' };
+  return { port: n };
+}
+
+export type HostProblem = 'empty' | 'bad';
+
+export function checkHost(text: string): HostProblem | null {
+  const s = text.trim();
+  if (s === '') return 'empty';
+  if (/[\s/\\]/.test(s)) return 'bad';
+  return null;
+}
+
+const WILDCARD4 = '0.0.0.0';
+const WILDCARD6 = '::';
+
+/**
+ * Addresses a client can use to reach a server bound to `bind`: every IPv4
+ * address for 0.0.0.0, every address for ::, else the address itself.
+ * Link-local IPv6 addresses get their %scope.
+ */
+export function reachableAddresses(ifaces: readonly NetInterfaceAddress[], bind: string): string[] {
+  const b = bind.trim() || WILDCARD4;
+  const fmt = (a: NetInterfaceAddress) =>
+    a.family === 'IPv6' && a.scopeId ? `${a.address}%${a.name || a.scopeId}` : a.address;
+  let list: NetInterfaceAddress[];
+  if (b === WILDCARD4) list = ifaces.filter((a) => a.family === 'IPv4');
+  else if (b === WILDCARD6) list = [...ifaces];
+  else return [b];
+  // external first, loopback last: the ones people usually want
+  const sorted = [...list].sort((x, y) => Number(x.internal) - Number(y.internal) || (x.family < y.family ? -1 : 1));
+  return [...new Set(sorted.map(fmt))];
+}
+
+// ---- delimiters ----
+
+export type DelimiterMode = 'text' | 'hex';
+
+export class DelimiterError extends Error {
+  constructor(
+    readonly problem: 'hex' | 'escape' | 'empty',
+    readonly position = 0,
+  ) {
+    super(problem);
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, number> = { r: 13, n: 10, t: 9, '0': 0, '\\': 92, e: 27, a: 7, b: 8, f: 12, v: 11 };
+
+/** Parse a delimiter typed as hex (`0D 0A`) or escaped text (`\r\n`, `\x1B`). */
+export function parseDelimiter(input: string, mode: DelimiterMode): Uint8Array<ArrayBuffer> {
+  let out: number[];
+  if (mode === 'hex') {
+    const s = input.replace(/0x/gi, '').replace(/[\s,:-]/g, '');
+    if (s.length === 0) throw new DelimiterError('empty');
+    if (s.length % 2 !== 0 || !/^[0-9a-f]+$/i.test(s)) throw new DelimiterError('hex');
+    out = [];
+    for (let i = 0; i < s.length; i += 2) out.push(parseInt(s.slice(i, i + 2), 16));
+  } else {
+    out = [];
+    const enc = new TextEncoder();
+    for (let i = 0; i < input.length; i++) {
+      const c = input[i] ?? '';
+      if (c !== '\\') {
+        const cp = input.codePointAt(i) ?? 0;
+        const ch = String.fromCodePoint(cp);
+        out.push(...enc.encode(ch));
+        i += ch.length - 1;
+        continue;
+      }
+      const n = input[i + 1];
+      if (n === undefined) throw new DelimiterError('escape', i + 1);
+      if (n in SIMPLE_ESCAPES) {
+        out.push(SIMPLE_ESCAPES[n] ?? 0);
+        i += 1;
+      } else if (n === 'x' && /^[0-9a-f]{2}$/i.test(input.slice(i + 2, i + 4))) {
+        out.push(parseInt(input.slice(i + 2, i + 4), 16));
+        i += 3;
+      } else {
+        throw new DelimiterError('escape', i + 1);
+      }
+    }
+    if (out.length === 0) throw new DelimiterError('empty');
+  }
+  if (out.length > 64) throw new DelimiterError('empty');
+  return new Uint8Array(out);
+}
+
+/** Bytes as spaced upper-case hex: `0D 0A`. */
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+}
+
+const REVERSE_ESCAPES: Record<number, string> = { 13: '\\r', 10: '\\n', 9: '\\t', 0: '\\0', 92: '\\\\' };
+
+/** Bytes as escaped text: printable ASCII as is, the rest as \r \n \t \0 or \xHH. */
+export function toEscaped(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) =>
+    REVERSE_ESCAPES[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`),
+  ).join('');
+}
+
+/** Bytes per second, short: `0 B/s`, `12.3 KiB/s`, `1.05 MiB/s`. */
+export function formatRate(bps: number): string {
+  if (!Number.isFinite(bps) || bps < 1) return '0 B/s';
+  if (bps < 1024) return `${Math.round(bps)} B/s`;
+  if (bps < 1024 * 1024) return `${(bps / 1024).toFixed(1)} KiB/s`;
+  return `${(bps / 1024 / 1024).toFixed(2)} MiB/s`;
+}
+
+/** Keep only digits while typing a number field. */
+export const digitsOnly = (s: string): boolean => /^\d*$/.test(s);

@@ -1,0 +1,334 @@
+/**
+ * Session metadata (never log rows): kind, config, state and its history,
+ * peers, counters and rates, plus the active session and each session's send
+ * target. Sessions are copy-on-write objects in a shallowRef'd Map, so a batch
+ * costs one trigger and only the sessions that changed re-render. Every batch
+ * is then forwarded whole to the log store.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { zeroCounters } from '../../../shared/protocol';
+import type {
+  Counters,
+  NetEvent,
+  Result,
+  SendTarget,
+  SessionConfigInput,
+  SessionInfo,
+  SessionOptions,
+  StatusEntry,
+} from '../../../shared/protocol';
+import type { Bridge } from '../bridge/types';
+import { useBridgeStore } from './bridge';
+import { useLogStore } from './logs';
+
+/** status entries kept per session in the UI */
+export const HISTORY_CAP = 50;
+
+export interface Rate {
+  /** received bytes per second over the last tick */
+  rx: number;
+  /** sent bytes per second over the last tick */
+  tx: number;
+}
+
+export interface LiveCounters {
+  counters: Counters;
+  peers: Record<string, Counters>;
+}
+
+const STOPPED = new Set(['closed', 'error', 'idle']);
+const sameEntry = (a: StatusEntry, b: StatusEntry) => a.ts === b.ts && a.state === b.state && a.reason === b.reason;
+
+export const useSessionsStore = defineStore('sessions', () => {
+  const bridgeStore = useBridgeStore();
+  const logs = useLogStore();
+
+  const map = shallowRef(new Map<string, SessionInfo>());
+  const live = shallowRef(new Map<string, LiveCounters>());
+  const rates = shallowRef(new Map<string, Rate>());
+  const targets = shallowRef(new Map<string, SendTarget>());
+  const activeId = ref<string | null>(null);
+  /** true while a session.list re-sync is in flight */
+  const syncing = ref(false);
+
+  const list = computed(() => [...map.value.values()].sort((a, b) => a.createdAt - b.createdAt));
+  const active = computed(() => (activeId.value ? (map.value.get(activeId.value) ?? null) : null));
+
+  const get = (id: string): SessionInfo | undefined => map.value.get(id);
+  const countersOf = (id: string): Counters => live.value.get(id)?.counters ?? zeroCounters();
+  const peerCounters = (id: string, peerId: string): Counters =>
+    live.value.get(id)?.peers[peerId] ?? map.value.get(id)?.peers.find((p) => p.peerId === peerId)?.counters ?? zeroCounters();
+  const rateOf = (id: string): Rate => rates.value.get(id) ?? { rx: 0, tx: 0 };
+  const sendTarget = (id: string): SendTarget => targets.value.get(id) ?? { kind: 'default' };
+
+  function setActive(id: string | null): void {
+    const next = id !== null && map.value.has(id) ? id : null;
+    activeId.value = next;
+    logs.setActive(next);
+  }
+
+  function setSendTarget(id: string, target: SendTarget): void {
+    targets.value.set(id, target);
+    triggerRef(targets);
+  }
+
+  function liveFromInfo(info: SessionInfo): LiveCounters {
+    const peers: Record<string, Counters> = {};
+    for (const p of info.peers) peers[p.peerId] = p.counters;
+    return { counters: info.counters, peers };
+  }
+
+  /** Forget everything kept about a session; pick another active one. */
+  function forget(id: string): boolean {
+    const had = map.value.delete(id);
+    live.value.delete(id);
+    rates.value.delete(id);
+    prev.delete(id);
+    if (targets.value.delete(id)) triggerRef(targets);
+    if (activeId.value === id) {
+      const rest = [...map.value.values()].sort((a, b) => a.createdAt - b.createdAt);
+      setActive(rest[rest.length - 1]?.sessionId ?? null);
+    }
+    return had;
+  }
+
+  /** Apply one batch of events to the metadata, then hand it to the log store. */
+  function apply(events: NetEvent[]): void {
+    const m = map.value;
+    let changed = false;
+    let countersChanged = false;
+    const removed: string[] = [];
+    const put = (info: SessionInfo) => {
+      m.set(info.sessionId, info);
+      changed = true;
+    };
+    for (const ev of events) {
+      if (ev.type === 'session.removed') {
+        if (forget(ev.sessionId)) changed = true;
+        removed.push(ev.sessionId);
+        continue;
+      }
+      if (ev.type === 'session.opened' || ev.type === 'session.updated') {
+        put(ev.info);
+        live.value.set(ev.sessionId, liveFromInfo(ev.info));
+        countersChanged = true;
+        if (activeId.value === null) setActive(ev.sessionId);
+        continue;
+      }
+      const s = m.get(ev.sessionId);
+      if (!s) continue;
+      switch (ev.type) {
+        case 'session.status': {
+          const last = s.history[s.history.length - 1];
+          const history = last && sameEntry(last, ev.status) ? s.history : [...s.history, ev.status].slice(-HISTORY_CAP);
+          const stopped = STOPPED.has(ev.status.state);
+          put({
+            ...s,
+            state: ev.status.state,
+            history,
+            local: ev.local ?? s.local,
+            remote: ev.remote ?? s.remote,
+            peers: stopped && s.kind === 'tcp-server' ? [] : s.peers,
+          });
+          if (stopped) dropPeerTarget(s.sessionId, null);
+          break;
+        }
+        case 'peer.joined':
+          put({ ...s, peers: [...s.peers.filter((p) => p.peerId !== ev.peer.peerId), ev.peer] });
+          break;
+        case 'peer.left':
+          put({ ...s, peers: s.peers.filter((p) => p.peerId !== ev.peerId) });
+          dropPeerTarget(s.sessionId, ev.peerId);
+          break;
+        case 'counters':
+          live.value.set(ev.sessionId, { counters: ev.counters, peers: ev.peers });
+          countersChanged = true;
+          break;
+        case 'data':
+          if (s.kind === 'udp' && ev.dir === 'rx') {
+            const ls = s.lastSender;
+            if (!ls || ls.address !== ev.remote.address || ls.port !== ev.remote.port) put({ ...s, lastSender: ev.remote });
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    if (changed) triggerRef(map);
+    if (countersChanged) triggerRef(live);
+    logs.ingest(events);
+    for (const id of removed) logs.remove(id);
+  }
+
+  /** A peer went away (or all did, peerId null): a target naming it falls back to the default. */
+  function dropPeerTarget(sessionId: string, peerId: string | null): void {
+    const t = targets.value.get(sessionId);
+    if (t?.kind === 'peer' && (peerId === null || t.peerId === peerId)) setSendTarget(sessionId, { kind: 'default' });
+  }
+
+  /** Replace the whole map with the engine's list (after a (re)connect). */
+  function replaceAll(infos: SessionInfo[]): void {
+    const stale = [...map.value.keys()].filter((id) => !infos.some((i) => i.sessionId === id));
+    const m = new Map<string, SessionInfo>();
+    const l = new Map<string, LiveCounters>();
+    for (const info of infos) {
+      m.set(info.sessionId, info);
+      l.set(info.sessionId, liveFromInfo(info));
+    }
+    map.value = m;
+    live.value = l;
+    for (const id of stale) {
+      forget(id);
+      logs.remove(id);
+    }
+    for (const [id, t] of targets.value) {
+      const s = m.get(id);
+      if (t.kind === 'peer' && !s?.peers.some((p) => p.peerId === t.peerId)) dropPeerTarget(id, t.peerId);
+    }
+    if (activeId.value === null || !m.has(activeId.value)) {
+      const sorted = [...m.values()].sort((a, b) => a.createdAt - b.createdAt);
+      setActive(sorted[sorted.length - 1]?.sessionId ?? null);
+    } else {
+      logs.setActive(activeId.value);
+    }
+  }
+
+  async function resync(): Promise<void> {
+    syncing.value = true;
+    try {
+      const r = await bridgeStore.request('session.list', {});
+      if (r.ok) replaceAll(r.data);
+    } finally {
+      syncing.value = false;
+    }
+  }
+
+  // ---- rates: bytes/s from counter deltas, once a second ----
+  const prev = new Map<string, { at: number; rx: number; tx: number }>();
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  function tickRates(now = Date.now()): void {
+    const next = new Map<string, Rate>();
+    for (const id of map.value.keys()) {
+      const c = countersOf(id);
+      const p = prev.get(id);
+      if (p && now > p.at) {
+        const dt = (now - p.at) / 1000;
+        next.set(id, { rx: Math.max(0, c.rxBytes - p.rx) / dt, tx: Math.max(0, c.txBytes - p.tx) / dt });
+      } else {
+        next.set(id, { rx: 0, tx: 0 });
+      }
+      prev.set(id, { at: now, rx: c.rxBytes, tx: c.txBytes });
+    }
+    rates.value = next;
+  }
+
+  // ---- wiring ----
+  let unsubscribe: (() => void)[] = [];
+
+  /** Install the transport and keep in sync with the engine from now on. */
+  function connect(bridge: Bridge, opts: { rates?: boolean } = {}): void {
+    disconnect();
+    bridgeStore.attach(bridge);
+    unsubscribe = [
+      bridge.onEvents(apply),
+      bridge.onConnection((s) => {
+        if (s === 'open') void resync();
+      }),
+    ];
+    if (opts.rates !== false) timer = setInterval(() => tickRates(), 1000);
+  }
+
+  function disconnect(): void {
+    for (const u of unsubscribe) u();
+    unsubscribe = [];
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  // ---- commands ----
+  /** Open a session; errors are returned for the dialog to show, not notified. */
+  async function open(config: SessionConfigInput): Promise<Result<SessionInfo>> {
+    const r = await bridgeStore.request('session.open', { config }, { silent: true });
+    if (r.ok) {
+      if (!map.value.has(r.data.sessionId)) {
+        map.value.set(r.data.sessionId, r.data);
+        live.value.set(r.data.sessionId, liveFromInfo(r.data));
+        triggerRef(map);
+        triggerRef(live);
+      }
+      setActive(r.data.sessionId);
+    }
+    return r;
+  }
+
+  /** Keep what status events do not carry (config, name, groups) from a command's answer. */
+  function mergeConfig(info: SessionInfo): void {
+    const s = map.value.get(info.sessionId);
+    if (!s) return;
+    map.value.set(info.sessionId, { ...s, name: info.name, config: info.config, groups: info.groups });
+    triggerRef(map);
+  }
+
+  const start = (sessionId: string, context?: string) => bridgeStore.request('session.start', { sessionId }, { context });
+  const stop = (sessionId: string, context?: string) => bridgeStore.request('session.stop', { sessionId }, { context });
+
+  async function close(sessionId: string, context?: string) {
+    const r = await bridgeStore.request('session.close', { sessionId }, { context });
+    if (r.ok && forget(sessionId)) {
+      triggerRef(map);
+      logs.remove(sessionId);
+    }
+    return r;
+  }
+
+  async function update(sessionId: string, options: SessionOptions, context?: string) {
+    const r = await bridgeStore.request('session.update', { sessionId, options }, { context });
+    if (r.ok) mergeConfig(r.data);
+    return r;
+  }
+
+  async function multicast(sessionId: string, action: 'join' | 'leave', group: string, iface?: string, context?: string) {
+    const r = await bridgeStore.request('udp.multicast', { sessionId, action, group, ...(iface ? { iface } : {}) }, { context });
+    if (r.ok) mergeConfig(r.data);
+    return r;
+  }
+
+  const resetCounters = (sessionId: string, context?: string) =>
+    bridgeStore.request('session.resetCounters', { sessionId }, { context });
+  const disconnectPeer = (sessionId: string, peerId: string, context?: string) =>
+    bridgeStore.request('peer.disconnect', { sessionId, peerId }, { context });
+
+  return {
+    // state
+    sessions: map,
+    activeId,
+    syncing,
+    list,
+    active,
+    // getters
+    get,
+    countersOf,
+    peerCounters,
+    rateOf,
+    sendTarget,
+    // actions
+    setActive,
+    setSendTarget,
+    apply,
+    replaceAll,
+    resync,
+    tickRates,
+    connect,
+    disconnect,
+    open,
+    start,
+    stop,
+    close,
+    update,
+    multicast,
+    resetCounters,
+    disconnectPeer,
+  };
+});

@@ -1,0 +1,59 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { LOG_CAP_DEFAULT, SETTINGS_KEY, defaultSettings, parseSettings, useSettingsStore } from './settings';
+
+describe('settings store', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setActivePinia(createPinia());
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('follows the system language until the user picks one', () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('zh-TW');
+    const s = useSettingsStore();
+    expect(s.language).toBe('auto');
+    expect(s.locale).toBe('zh-CN');
+    s.update({ language: 'en' });
+    expect(s.locale).toBe('en');
+  });
+
+  it('uses English for a non-Chinese system language', () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
+    expect(useSettingsStore().locale).toBe('en');
+  });
+
+  it('persists under a versioned key and reloads what was saved', () => {
+    const s = useSettingsStore();
+    s.update({ theme: 'dark', rxEncoding: 'gbk', logCap: 5000 });
+    const stored = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}');
+    expect(stored).toMatchObject({ theme: 'dark', rxEncoding: 'gbk', logCap: 5000 });
+    setActivePinia(createPinia());
+    const again = useSettingsStore();
+    expect(again.theme).toBe('dark');
+    expect(again.isDark).toBe(true);
+    expect(again.rxEncoding).toBe('gbk');
+    expect(again.logCap).toBe(5000);
+  });
+
+  it('validates stored values field by field and survives garbage', () => {
+    expect(parseSettings('{not json')).toEqual(defaultSettings());
+    expect(parseSettings('[1,2]')).toEqual(defaultSettings());
+    const mixed = parseSettings(JSON.stringify({ theme: 'neon', rxEncoding: 'big5', logCap: -3, language: 'zh-CN' }));
+    expect(mixed).toEqual({ ...defaultSettings(), rxEncoding: 'big5', language: 'zh-CN', logCap: LOG_CAP_DEFAULT });
+  });
+
+  it('cycles the theme light → dark → system', () => {
+    const s = useSettingsStore();
+    s.update({ theme: 'light' });
+    s.cycleTheme();
+    expect(s.theme).toBe('dark');
+    s.cycleTheme();
+    expect(s.theme).toBe('system');
+    s.cycleTheme();
+    expect(s.theme).toBe('light');
+  });
+});
