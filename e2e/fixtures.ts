@@ -19,7 +19,7 @@ export interface ServeHost {
   process: ChildProcess;
 }
 
-const SERVE_JS = resolve(__dirname, '../out/main/serve.js');
+const SERVE_JS = resolve(import.meta.dirname, '../out/main/serve.js');
 
 export async function startServe(extraArgs: string[] = []): Promise<ServeHost> {
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run "npm run build" first (npm run e2e does)`);

@@ -5,24 +5,30 @@
  * every test here is skipped with the reason printed.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 
+/**
+ * Where the Electron binary is, without require('electron'): since Electron 45
+ * that require downloads the binary when it is missing, which must not happen
+ * in a test run.
+ */
 function electronBinary(): { path?: string; reason?: string } {
-  try {
-    const require = createRequire(import.meta.url);
-    const path = require('electron') as unknown as string;
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { reason: `the Electron binary is not at ${String(path)}` };
-  } catch (e) {
-    return { reason: `the Electron binary is not installed (${(e as Error).message.split('\n')[0]})` };
+  const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) {
+    return { reason: 'the Electron binary was not downloaded (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1)' };
   }
+  const rel = readFileSync(pathFile, 'utf8').trim();
+  const override = process.env['ELECTRON_OVERRIDE_DIST_PATH'];
+  const path = override ? join(override, rel) : join(dir, 'dist', rel);
+  return existsSync(path) ? { path } : { reason: `the Electron binary is not at ${path}` };
 }
 
 const binary = electronBinary();
-const MAIN = resolve(__dirname, '../../out/main/index.js');
+const MAIN = resolve(import.meta.dirname, '../../out/main/index.js');
 if (!binary.path) console.log(`[electron e2e] skipped: ${binary.reason}`);
 
 test.describe('desktop app', () => {

@@ -21,7 +21,7 @@ import {
   type StatusEntry,
 } from '../../shared/protocol/model';
 import type { SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
-import { toWbError } from './errors';
+import { formatHostPort, toWbError } from './errors';
 import { createDecoder, decodeText } from './text-codec';
 
 export const HISTORY_CAP = 50;
@@ -157,11 +157,19 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       this.state === 'open' || this.state === 'reconnecting';
   }
 
+  /** A name for a session the user did not name: where it connects or listens, with the real port. */
+  protected defaultName(): string {
+    const c = this.config;
+    if (c.kind === 'tcp-client') return formatHostPort(c.host, c.port);
+    if (c.kind === 'tcp-server') return formatHostPort(c.host, this.local?.port ?? c.port);
+    return formatHostPort(c.bindAddress ?? (c.family === 'udp6' ? '::' : '0.0.0.0'), this.local?.port ?? c.bindPort);
+  }
+
   info(): SessionInfo {
     return {
       sessionId: this.id,
       kind: this.config.kind,
-      name: this.config.name ?? '',
+      name: this.config.name || this.defaultName(),
       config: this.config,
       state: this.state,
       ...(this.local ? { local: this.local } : {}),

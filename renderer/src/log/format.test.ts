@@ -15,9 +15,9 @@ describe('format', () => {
   });
 
   it('makes control characters visible', () => {
-    expect(visibleText('OK\r\n')).toBe('OK␍␊');
-    expect(visibleText('a\tb\0')).toBe('a␉b␀');
-    expect(visibleText('x\u007f')).toBe('x␡');
+    expect(visibleText('OK\r\n')).toBe('OK\\r\\n');
+    expect(visibleText('a\tb\0')).toBe('a\\tb\\0');
+    expect(visibleText('x\u007f\u001b')).toBe('x\\x7F\\x1B');
     expect(visibleText('\u202Eevil')).toBe('\\u202Eevil');
     expect(visibleText('你好')).toBe('你好');
     expect(visibleText('abcdef', 3)).toBe('abc…');

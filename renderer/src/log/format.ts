@@ -42,10 +42,12 @@ export function dirLabel(dir: LogDir): string {
 }
 
 /**
- * Make invisible characters visible: C0 controls become Unicode control
- * pictures (CR → ␍, LF → ␊, TAB → ␉, NUL → ␀), DEL → ␡, C1 controls and
- * bidirectional overrides (which could reorder what the user reads) become
- * `\uXXXX`. At most `max` characters of the input are looked at; a longer
+ * Make invisible characters visible with the send box's escape syntax, so
+ * what the log shows can be pasted back and sent: CR → `\r`, LF → `\n`,
+ * TAB → `\t`, NUL → `\0`, other C0 controls and DEL → `\xHH`; C1 controls
+ * and bidirectional overrides (which could reorder what the user reads)
+ * become `\uXXXX`. (Unicode control pictures such as ␍ are missing from many
+ * fonts and showed as boxes.) At most `max` characters of the input are looked at; a longer
  * text ends with '…'.
  */
 export function visibleText(text: string, max = 512): string {
@@ -64,9 +66,10 @@ export function visibleText(text: string, max = 512): string {
   return cut ? out + '…' : out;
 }
 
+const C0_ESCAPES: Record<number, string> = { 0x0d: '\\r', 0x0a: '\\n', 0x09: '\\t', 0x00: '\\0' };
+
 function picture(c: number): string | null {
-  if (c < 0x20) return String.fromCharCode(0x2400 + c);
-  if (c === 0x7f) return '\u2421';
+  if (c < 0x20 || c === 0x7f) return C0_ESCAPES[c] ?? '\\x' + c.toString(16).toUpperCase().padStart(2, '0');
   if ((c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f) {
     return '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
   }

@@ -41,7 +41,7 @@ describe('LogView', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]!.text()).toContain('RX');
     expect(rows[0]!.text()).toContain('127.0.0.1:5000');
-    expect(rows[0]!.text()).toContain('你好␍␊');
+    expect(rows[0]!.text()).toContain('你好\\r\\n');
     expect(rows[0]!.text()).toContain('E4 BD A0 E5 A5 BD 0D 0A');
     expect(rows[1]!.text()).toContain('TX');
     expect(rows[1]!.text()).toContain('[::1]:6000');
