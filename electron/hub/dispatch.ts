@@ -3,46 +3,8 @@
  * from either transport meets the engine. Never throws.
  */
 import type { z } from 'zod';
-import {
-  commandSchemas,
-  err,
-  isCommandName,
-  ok,
-  WbError,
-  type CommandArgs,
-  type CommandName,
-  type CommandResults,
-  type Result,
-} from '../../shared/protocol';
-import type { SessionManager } from '../net/manager';
-import { encodePayload } from '../net/payload';
-import { listInterfaces, resolveHost } from '../net/system';
-
-type Handlers = { [C in CommandName]: (args: CommandArgs<C>) => Promise<CommandResults[C]> | CommandResults[C] };
-
-function handlersFor(manager: SessionManager): Handlers {
-  return {
-    'system.interfaces': () => listInterfaces(),
-    'system.resolve': ({ host }) => resolveHost(host),
-    'session.open': ({ config }) => manager.open(config),
-    'session.start': ({ sessionId }) => manager.start(sessionId),
-    'session.stop': ({ sessionId }) => manager.stop(sessionId),
-    'session.close': async ({ sessionId }) => {
-      await manager.close(sessionId);
-      return null;
-    },
-    'session.list': () => manager.list(),
-    'session.update': ({ sessionId, options }) => manager.update(sessionId, options),
-    'session.resetCounters': ({ sessionId }) => manager.resetCounters(sessionId),
-    'session.send': ({ sessionId, payload, target }) => manager.send(sessionId, payload, target),
-    'peer.disconnect': async ({ sessionId, peerId }) => {
-      await manager.disconnectPeer(sessionId, peerId);
-      return null;
-    },
-    'udp.multicast': ({ sessionId, action, group, iface }) => manager.multicast(sessionId, action, group, iface),
-    'codec.preview': ({ payload }) => ({ bytes: encodePayload(payload) }),
-  };
-}
+import { commandSchemas, err, isCommandName, ok, WbError, type Result } from '../../shared/protocol';
+import type { Handlers } from './context';
 
 /** "config.port: port must be between 1 and 65535" — first issue, in words. */
 export function describeZodError(error: z.ZodError): { message: string; field?: string } {
@@ -54,8 +16,7 @@ export function describeZodError(error: z.ZodError): { message: string; field?: 
 
 export type Dispatcher = (cmd: unknown, args: unknown) => Promise<Result<unknown>>;
 
-export function createDispatcher(manager: SessionManager): Dispatcher {
-  const handlers = handlersFor(manager);
+export function createDispatcher(handlers: Handlers): Dispatcher {
   return async (cmd, args) => {
     if (!isCommandName(cmd)) {
       return err('UNKNOWN_COMMAND', `Unknown command: ${typeof cmd === 'string' ? cmd.slice(0, 64) : typeof cmd}`);

@@ -9,9 +9,15 @@
  *   UDP data rows are dropped from that client's *view* (counted and reported
  *   as `view.dropped`); counters and captures are never affected.
  */
-import type { CountersEvent, NetEvent, Result } from '../../shared/protocol';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NetEvent, Result } from '../../shared/protocol';
 import { SessionManager } from '../net/manager';
+import type { HandlerModule, Handlers, HubContext } from './context';
 import { createDispatcher, type Dispatcher } from './dispatch';
+import { automationModule } from './handlers-automation';
+import { dataModule } from './handlers-data';
+import { sessionModule } from './handlers-session';
 
 export interface HubTransport {
   /** Deliver one batch, in order. */
@@ -32,14 +38,41 @@ export interface HubOptions {
   highWaterBytes?: number;
   /** …and below which it has caught up again */
   lowWaterBytes?: number;
+  /** Folder for captures, exports, spill logs and profiles (default: a temp folder). */
+  dataDir?: string;
 }
 
-const DEFAULTS: Required<HubOptions> = {
+type QueueOptions = Required<Omit<HubOptions, 'dataDir'>>;
+
+const DEFAULTS: QueueOptions = {
   flushIntervalMs: 16,
   maxBatchBytes: 64 * 1024,
   highWaterBytes: 8 * 1024 * 1024,
   lowWaterBytes: 1024 * 1024,
 };
+
+/**
+ * Events that describe a state, not a happening: only the latest per key is
+ * worth sending, so a batch carries at most one of each.
+ */
+function coalesceKey(e: NetEvent): string | undefined {
+  switch (e.type) {
+    case 'counters':
+      return `counters:${e.sessionId}`;
+    case 'rules.stats':
+      return `rules:${e.sessionId}`;
+    case 'capture.updated':
+      return `capture:${e.sessionId}`;
+    case 'schedule.progress':
+      return `schedule:${e.schedule.scheduleId}`;
+    case 'transfer.progress':
+      return `transfer:${e.transfer.transferId}`;
+    case 'export.progress':
+      return `export:${e.export.exportId}`;
+    default:
+      return undefined;
+  }
+}
 
 /** Rough wire weight of an event: its payload plus a fixed overhead. */
 const weight = (e: NetEvent): number => (e.type === 'data' ? e.bytes.byteLength + e.text.length * 2 + 128 : 256);
@@ -50,7 +83,7 @@ interface UdpLookup {
 
 class ClientQueue {
   private queue: NetEvent[] = [];
-  private counters = new Map<string, CountersEvent>();
+  private latest = new Map<string, NetEvent>();
   private dropped = new Map<string, { messages: number; bytes: number }>();
   private queuedBytes = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,14 +93,15 @@ class ClientQueue {
 
   constructor(
     private readonly transport: HubTransport,
-    private readonly opts: Required<HubOptions>,
+    private readonly opts: QueueOptions,
     private readonly udp: UdpLookup,
     private readonly onBehindChange: () => void,
   ) {}
 
   push(event: NetEvent): void {
-    if (event.type === 'counters') {
-      this.counters.set(event.sessionId, event);
+    const key = coalesceKey(event);
+    if (key !== undefined) {
+      this.latest.set(key, event);
     } else if (event.type === 'data' && this.behind && this.udp.isUdp(event.sessionId)) {
       const d = this.dropped.get(event.sessionId) ?? { messages: 0, bytes: 0 };
       d.messages += 1;
@@ -109,10 +143,10 @@ class ClientQueue {
     for (const [sessionId, d] of this.dropped) {
       batch.push({ type: 'view.dropped', ts: now, sessionId, messages: d.messages, bytes: d.bytes });
     }
-    for (const c of this.counters.values()) batch.push(c);
+    for (const c of this.latest.values()) batch.push(c);
     this.queue = [];
     this.queuedBytes = 0;
-    this.counters.clear();
+    this.latest.clear();
     this.dropped.clear();
     this.lastFlush = now;
     if (batch.length > 0) {
@@ -150,15 +184,23 @@ class ClientQueue {
 export class Hub {
   readonly dispatch: Dispatcher;
   private readonly clients = new Set<ClientQueue>();
-  private readonly opts: Required<HubOptions>;
+  private readonly opts: QueueOptions;
   private readPaused = false;
   /** The engine; it pushes every event into this hub. */
   readonly manager: SessionManager;
+  readonly dataDir: string;
+  private readonly modules: HandlerModule<never>[];
 
   constructor(options: HubOptions = {}) {
-    this.opts = { ...DEFAULTS, ...options };
+    const { dataDir, ...queue } = options;
+    this.opts = { ...DEFAULTS, ...queue };
+    this.dataDir = dataDir ?? join(tmpdir(), `wirebench-${process.pid}`);
     this.manager = new SessionManager((event) => this.fanOut(event));
-    this.dispatch = createDispatcher(this.manager);
+    const ctx: HubContext = { manager: this.manager, dataDir: this.dataDir, emit: (e) => this.fanOut(e) };
+    const modules = [sessionModule(ctx), automationModule(ctx), dataModule(ctx)];
+    this.modules = modules as HandlerModule<never>[];
+    const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
+    this.dispatch = createDispatcher(handlers);
   }
 
   /** session kinds, learnt from the event stream (the engine announces a session before its data) */
@@ -167,6 +209,13 @@ export class Hub {
   private fanOut(event: NetEvent): void {
     if (event.type === 'session.opened' && event.info.kind === 'udp') this.udpSessions.add(event.sessionId);
     else if (event.type === 'session.removed') this.udpSessions.delete(event.sessionId);
+    for (const m of this.modules) {
+      try {
+        m.onEvent?.(event);
+      } catch (e) {
+        console.error('[wirebench] event hook failed', e);
+      }
+    }
     for (const c of this.clients) c.push(event);
   }
 
@@ -204,5 +253,6 @@ export class Hub {
     for (const c of this.clients) c.dispose();
     this.clients.clear();
     await this.manager.closeAll();
+    for (const m of this.modules) await m.dispose?.();
   }
 }

@@ -3,7 +3,17 @@
  * type) what it answers. Both transports and the preload derive from this.
  */
 import { z } from 'zod';
+import {
+  automationCommandSchemas,
+  type CaptureInfo,
+  type ExportInfo,
+  type Profile,
+  type ProfileSummary,
+  type ScheduleInfo,
+  type TransferInfo,
+} from './automation';
 import type { NetInterfaceAddress, SendReport, SessionInfo } from './model';
+import type { RuleStat } from './rules';
 import {
   hostSchema,
   peerIdSchema,
@@ -52,6 +62,7 @@ export const commandSchemas = {
     .strict(),
   /** Encode a payload without sending it: the preview of the exact bytes. */
   'codec.preview': z.object({ payload: sendPayloadSchema }).strict(),
+  ...automationCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -74,6 +85,29 @@ export interface CommandResults {
   'peer.disconnect': null;
   'udp.multicast': SessionInfo;
   'codec.preview': { bytes: Uint8Array };
+  'rules.set': SessionInfo;
+  'rules.stats': RuleStat[];
+  'periodic.start': ScheduleInfo;
+  'sequence.start': ScheduleInfo;
+  'schedule.stop': ScheduleInfo;
+  'schedule.list': ScheduleInfo[];
+  'transfer.begin': TransferInfo;
+  'transfer.chunk': TransferInfo;
+  'transfer.end': TransferInfo;
+  'transfer.cancel': TransferInfo;
+  'capture.start': CaptureInfo;
+  'capture.stop': CaptureInfo;
+  'export.start': ExportInfo;
+  'spill.configure': { limitBytes: number };
+  'profile.list': ProfileSummary[];
+  'profile.get': Profile;
+  'profile.save': ProfileSummary;
+  'profile.delete': null;
+  'profile.import': ProfileSummary;
+  'profile.export': { json: string; fileName: string };
+  'workspace.get': Profile | null;
+  'workspace.save': null;
+  'profile.apply': SessionInfo[];
 }
 
 /** A request as it travels: one command and its (unvalidated) arguments. */

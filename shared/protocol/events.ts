@@ -2,7 +2,9 @@
  * Events flow Node → UI only, always inside a batch. Every event carries a
  * timestamp `ts` (ms since the epoch) and the session it belongs to.
  */
+import type { CaptureInfo, ExportInfo, ScheduleInfo, TransferInfo } from './automation';
 import type { ErrorCode } from './errors';
+import type { RuleStat } from './rules';
 import type { Counters, Endpoint, PeerInfo, SessionInfo, StatusEntry } from './model';
 
 export interface SessionOpenedEvent {
@@ -85,7 +87,48 @@ export interface SessionUpdatedEvent {
   info: SessionInfo;
 }
 
+/** Rule hit counters changed (coalesced: the latest per session per batch). */
+export interface RulesStatsEvent {
+  type: 'rules.stats';
+  ts: number;
+  sessionId: string;
+  stats: RuleStat[];
+}
+/** A periodic send or sequence progressed or ended (coalesced per scheduleId). */
+export interface ScheduleProgressEvent {
+  type: 'schedule.progress';
+  ts: number;
+  sessionId: string;
+  schedule: ScheduleInfo;
+}
+/** A file transfer progressed or ended (coalesced per transferId). */
+export interface TransferProgressEvent {
+  type: 'transfer.progress';
+  ts: number;
+  sessionId: string;
+  transfer: TransferInfo;
+}
+/** An export progressed or ended (coalesced per exportId). */
+export interface ExportProgressEvent {
+  type: 'export.progress';
+  ts: number;
+  sessionId: string;
+  export: ExportInfo;
+}
+/** Capture files started, grew or stopped (coalesced per session). */
+export interface CaptureUpdatedEvent {
+  type: 'capture.updated';
+  ts: number;
+  sessionId: string;
+  capture: CaptureInfo;
+}
+
 export type NetEvent =
+  | RulesStatsEvent
+  | ScheduleProgressEvent
+  | TransferProgressEvent
+  | ExportProgressEvent
+  | CaptureUpdatedEvent
   | SessionOpenedEvent
   | SessionRemovedEvent
   | SessionStatusEvent

@@ -8,3 +8,4 @@ export * from './wire';
 export * from './ipc';
 export * from './methods';
 export * from './rules';
+export * from './automation';

@@ -1,5 +1,7 @@
 /** Plain data the engine reports about itself. All JSON-safe except payload bytes. */
 import type { ErrorCode } from './errors';
+import type { CaptureInfo, SpillInfo } from './automation';
+import type { RuleSet } from './rules';
 import type { SessionConfig, SessionKind } from './schemas';
 
 export interface Counters {
@@ -63,6 +65,12 @@ export interface SessionInfo {
   /** udp: multicast groups joined, as "group@iface" or "group" */
   groups: string[];
   createdAt: number;
+  /** reply rules (absent: none set) */
+  rules?: RuleSet;
+  /** raw capture to files (absent: never started) */
+  capture?: CaptureInfo;
+  /** the on-disk spill log that exports read from */
+  spill?: SpillInfo;
 }
 
 export interface NetInterfaceAddress {
