@@ -1,7 +1,7 @@
 // ESLint flat config. Besides the usual TS/Vue rules it enforces the layers:
 //   shared/        → no electron/, renderer/, Node built-ins, electron, vue
 //   electron/net/  → no electron, vue, ws (the engine is transport-agnostic)
-//   electron/hub/  → no electron, vue, ws
+//   electron/hub/, electron/store/ → no electron, vue, ws
 //   renderer/      → no electron/, Node built-ins, electron
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
@@ -52,7 +52,7 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['electron/net/**/*.ts', 'electron/hub/**/*.ts'],
+    files: ['electron/net/**/*.ts', 'electron/hub/**/*.ts', 'electron/store/**/*.ts'],
     rules: restrict([
       { group: ['electron', 'vue', 'ws', 'pinia'], message: 'The engine and hub never import electron, vue or ws.' },
       { group: ['**/main/**', '**/preload/**', '**/web/**', '**/renderer/**'], message: 'The engine must not depend on a transport or the UI.' },

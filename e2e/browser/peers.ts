@@ -40,7 +40,10 @@ export class TcpPeer {
 }
 
 export async function echoServer(): Promise<{ port: number; server: Server; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
   const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
     s.pipe(s);
   });
@@ -48,7 +51,11 @@ export async function echoServer(): Promise<{ port: number; server: Server; clos
   return {
     port: (server.address() as AddressInfo).port,
     server,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

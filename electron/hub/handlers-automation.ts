@@ -1,5 +1,4 @@
 /** Reply rules, periodic sends, sequences and file transfers. */
-import { WbError } from '../../shared/protocol';
 import type { HandlerModule, HubContext } from './context';
 
 export type AutomationCommand =
@@ -14,23 +13,19 @@ export type AutomationCommand =
   | 'transfer.end'
   | 'transfer.cancel';
 
-const pending = (): never => {
-  throw new WbError('INTERNAL', 'This command is not available in this build yet');
-};
-
-export function automationModule(_ctx: HubContext): HandlerModule<AutomationCommand> {
+export function automationModule({ manager }: HubContext): HandlerModule<AutomationCommand> {
   return {
     handlers: {
-      'rules.set': pending,
-      'rules.stats': pending,
-      'periodic.start': pending,
-      'sequence.start': pending,
-      'schedule.stop': pending,
-      'schedule.list': pending,
-      'transfer.begin': pending,
-      'transfer.chunk': pending,
-      'transfer.end': pending,
-      'transfer.cancel': pending,
+      'rules.set': ({ sessionId, rules }) => manager.setRules(sessionId, rules),
+      'rules.stats': ({ sessionId }) => manager.ruleStats(sessionId),
+      'periodic.start': (args) => manager.startPeriodic(args),
+      'sequence.start': (args) => manager.startSequence(args),
+      'schedule.stop': ({ sessionId, scheduleId }) => manager.stopSchedule(sessionId, scheduleId),
+      'schedule.list': ({ sessionId }) => manager.listSchedules(sessionId),
+      'transfer.begin': (args) => manager.beginTransfer(args),
+      'transfer.chunk': ({ transferId, bytes }) => manager.transferChunk(transferId, bytes),
+      'transfer.end': ({ transferId }) => manager.endTransfer(transferId),
+      'transfer.cancel': ({ transferId }) => manager.cancelTransfer(transferId),
     },
   };
 }

@@ -1,5 +1,16 @@
-/** Raw capture, spill log and exports, profiles and the last workspace. */
-import { WbError } from '../../shared/protocol';
+/**
+ * Raw capture, spill log and exports, profiles and the last workspace.
+ *
+ * profile.apply opens every session of the profile in order (and sets its
+ * rules). When one fails the others are still opened and stay open (the
+ * clients learn about them from `session.opened`); the command then fails
+ * with the code of the first failure and a message naming every session that
+ * did not open, e.g. "2 of 3 sessions of 'Lab' opened. Not opened: 'SMTP'
+ * (Port 2525 is already in use on 127.0.0.1)".
+ */
+import { WbError, type Profile, type SessionInfo } from '../../shared/protocol';
+import { Recorder } from '../net/recorder';
+import { ProfileStore } from '../store/profiles';
 import type { HandlerModule, HubContext } from './context';
 
 export type DataCommand =
@@ -17,26 +28,73 @@ export type DataCommand =
   | 'workspace.save'
   | 'profile.apply';
 
-const pending = (): never => {
-  throw new WbError('INTERNAL', 'This command is not available in this build yet');
-};
+export interface DataModule extends HandlerModule<DataCommand> {
+  /** the capture / spill / export side, for the hub and tests */
+  recorder: Recorder;
+}
 
-export function dataModule(_ctx: HubContext): HandlerModule<DataCommand> {
+async function applyProfile(ctx: HubContext, profile: Profile): Promise<SessionInfo[]> {
+  const opened: SessionInfo[] = [];
+  const failed: { label: string; error: WbError }[] = [];
+  for (const [i, s] of profile.sessions.entries()) {
+    const label = s.config.name?.trim() || `${s.config.kind} #${i + 1}`;
+    let info: SessionInfo;
+    try {
+      info = await ctx.manager.open(s.config);
+    } catch (e) {
+      failed.push({ label, error: e instanceof WbError ? e : new WbError('INTERNAL', String(e)) });
+      continue;
+    }
+    if (s.rules) {
+      try {
+        info = ctx.manager.setRules(info.sessionId, s.rules);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        failed.push({ label, error: new WbError(e instanceof WbError ? e.code : 'INTERNAL', `opened without its rules: ${why}`) });
+      }
+    }
+    opened.push(info);
+  }
+  if (failed.length === 0) return opened;
+  const first = failed[0] as { error: WbError };
+  const list = failed.map((f) => `'${f.label}' (${f.error.message})`).join('; ');
+  const total = profile.sessions.length;
+  throw new WbError(
+    first.error.code,
+    `${opened.length} of ${total} session${total === 1 ? '' : 's'} of '${profile.name}' opened. Not opened as saved: ${list}`,
+    first.error.detail,
+  );
+}
+
+export function dataModule(ctx: HubContext): DataModule {
+  const recorder = new Recorder({ dataDir: ctx.dataDir, emit: (e) => ctx.emit(e) });
+  let store: ProfileStore | undefined;
+  // created on first use, so a hub that never touches profiles never touches the files
+  const profiles = (): ProfileStore => (store ??= new ProfileStore(ctx.dataDir));
   return {
+    recorder,
     handlers: {
-      'capture.start': pending,
-      'capture.stop': pending,
-      'export.start': pending,
-      'spill.configure': pending,
-      'profile.list': pending,
-      'profile.get': pending,
-      'profile.save': pending,
-      'profile.delete': pending,
-      'profile.import': pending,
-      'profile.export': pending,
-      'workspace.get': pending,
-      'workspace.save': pending,
-      'profile.apply': pending,
+      'capture.start': ({ sessionId, perPeer }) => recorder.startCapture(sessionId, perPeer),
+      'capture.stop': ({ sessionId }) => recorder.stopCapture(sessionId),
+      'export.start': ({ sessionId, format, timeZone }) => recorder.startExport(sessionId, format, timeZone),
+      'spill.configure': ({ limitBytes }) => recorder.configureSpill(limitBytes),
+      'profile.list': () => profiles().list(),
+      'profile.get': ({ name }) => profiles().get(name),
+      'profile.save': ({ profile }) => profiles().save(profile),
+      'profile.delete': ({ name }) => {
+        profiles().delete(name);
+        return null;
+      },
+      'profile.import': ({ json }) => profiles().import(json),
+      'profile.export': ({ name }) => profiles().export(name),
+      'workspace.get': () => profiles().getWorkspace(),
+      'workspace.save': ({ profile }) => {
+        profiles().saveWorkspace(profile);
+        return null;
+      },
+      'profile.apply': ({ profile }) => applyProfile(ctx, profile),
     },
+    onEvent: (event) => recorder.onEvent(event),
+    dispose: () => recorder.dispose(),
   };
 }

@@ -12,7 +12,8 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const hub = new Hub();
+  // profiles, the workspace, captures, exports and spill logs live in the app's user-data folder
+  const hub = new Hub({ dataDir: app.getPath('userData') });
   const windows = new Set<number>();
 
   const openWindow = (): void => {

@@ -6,3 +6,7 @@ export { CLIENT_PEER_ID } from './session-tcp-client';
 export { isBroadcastAddress } from './session-udp';
 export { encodePayload } from './payload';
 export { createDecoder, decodeText, encodeText } from './text-codec';
+export { RuleEngine, type PeerContext, type Reply } from './rules';
+export { Scheduler, type PeriodicArgs, type ScheduleHost, type SequenceArgs } from './scheduler';
+export { Transfers, TRANSFER_TEXT_PREVIEW, type TransferBegin, type TransferHost } from './transfer';
+export type { SendOptions } from './session-base';

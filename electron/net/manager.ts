@@ -9,14 +9,23 @@
  * `session.status`. On failure the session is removed again, the held events
  * are dropped and open() throws: no `session.opened` and no `session.removed`
  * is ever emitted for a session that did not open.
+ *
+ * Automation lives here too: reply rules (run by each session), periodic
+ * sends and sequences (scheduler.ts) and file transfers (transfer.ts).
+ * Stopping a session ends its schedules and fails its transfers; closing it
+ * forgets them.
  */
+import type { ScheduleInfo, TransferInfo } from '../../shared/protocol/automation';
 import { WbError } from '../../shared/protocol/errors';
 import type { EventSink, NetEvent } from '../../shared/protocol/events';
 import type { SendReport, SessionInfo } from '../../shared/protocol/model';
+import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
 import { asWbError } from './errors';
 import { encodePayload } from './payload';
-import type { SessionBase } from './session-base';
+import { Scheduler, type PeriodicArgs, type SequenceArgs } from './scheduler';
+import type { SendOptions, SessionBase } from './session-base';
+import { Transfers, type TransferBegin } from './transfer';
 import { TcpClientSession } from './session-tcp-client';
 import { TcpServerSession } from './session-tcp-server';
 import { UdpSession } from './session-udp';
@@ -56,10 +65,26 @@ export class SessionManager {
   private readonly now: () => number;
   private nextId = 1;
   private readPaused = false;
+  private readonly scheduler: Scheduler;
+  private readonly transfers: Transfers;
 
   constructor(sink: EventSink, opts?: SessionManagerOptions) {
     this.sink = sink;
     this.now = opts?.now ?? Date.now;
+    const host = {
+      check: (id: string): void => this.checkRunning(id),
+      send: (id: string, bytes: Uint8Array, target: SendTarget, o?: SendOptions) => this.entry(id).session.send(bytes, target, o),
+      emit: (ev: NetEvent): void => this.emit(ev),
+      now: (): number => this.now(),
+    };
+    this.scheduler = new Scheduler(host);
+    this.transfers = new Transfers(host);
+  }
+
+  /** Automation needs a session that can send now. */
+  private checkRunning(id: string): void {
+    const { session } = this.entry(id);
+    if (!session.isRunning) throw new WbError('NOT_CONNECTED', 'The session is stopped: start it first');
   }
 
   private emit(ev: NetEvent): void {
@@ -137,6 +162,7 @@ export class SessionManager {
   stop(id: string): Promise<SessionInfo> {
     return guard(async () => {
       const { session } = this.entry(id);
+      this.endAutomation(id, false);
       await session.stop();
       return session.info();
     });
@@ -145,6 +171,7 @@ export class SessionManager {
   close(id: string): Promise<void> {
     return guard(async () => {
       const entry = this.entry(id);
+      this.endAutomation(id, true);
       await entry.session.stop('Closed');
       const wasLive = entry.mode === 'live';
       entry.mode = 'dead';
@@ -191,8 +218,75 @@ export class SessionManager {
     });
   }
 
-  sendBytes(id: string, bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
-    return guard(() => this.entry(id).session.send(bytes, target));
+  sendBytes(id: string, bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
+    return guard(() => this.entry(id).session.send(bytes, target, opts));
+  }
+
+  // ---------------------------------------------------------------- automation
+
+  /** Replace a session's reply rules; emits session.updated and rules.stats. */
+  setRules(id: string, rules: RuleSet): SessionInfo {
+    return guardSync(() => {
+      const { session } = this.entry(id);
+      session.setRules(rules);
+      return this.updated(session);
+    });
+  }
+
+  ruleStats(id: string): RuleStat[] {
+    return guardSync(() => this.entry(id).session.ruleStats());
+  }
+
+  startPeriodic(args: PeriodicArgs): ScheduleInfo {
+    return guardSync(() => this.scheduler.startPeriodic(args));
+  }
+
+  startSequence(args: SequenceArgs): ScheduleInfo {
+    return guardSync(() => this.scheduler.startSequence(args));
+  }
+
+  stopSchedule(sessionId: string, scheduleId: string): ScheduleInfo {
+    return guardSync(() => {
+      this.entry(sessionId);
+      return this.scheduler.stop(sessionId, scheduleId);
+    });
+  }
+
+  /** Running and recently ended schedules of one session (or of all). */
+  listSchedules(sessionId?: string): ScheduleInfo[] {
+    return guardSync(() => {
+      if (sessionId !== undefined) this.entry(sessionId);
+      return this.scheduler.list(sessionId);
+    });
+  }
+
+  beginTransfer(args: TransferBegin): TransferInfo {
+    return guardSync(() => this.transfers.begin(args));
+  }
+
+  /** One chunk of a file; resolves after it was written to every target. */
+  transferChunk(transferId: string, bytes: Uint8Array): Promise<TransferInfo> {
+    return guard(() => this.transfers.chunk(transferId, bytes));
+  }
+
+  endTransfer(transferId: string): Promise<TransferInfo> {
+    return guard(() => this.transfers.end(transferId));
+  }
+
+  cancelTransfer(transferId: string): TransferInfo {
+    return guardSync(() => this.transfers.cancel(transferId));
+  }
+
+  private endAutomation(id: string, forget: boolean): void {
+    const schedule = 'Stopped: the session stopped';
+    const transfer = 'The session stopped before the file was sent';
+    if (forget) {
+      this.scheduler.forgetSession(id, schedule);
+      this.transfers.forgetSession(id, transfer);
+    } else {
+      this.scheduler.stopSession(id, schedule);
+      this.transfers.stopSession(id, transfer);
+    }
   }
 
   disconnectPeer(id: string, peerId: string): Promise<void> {
@@ -225,5 +319,6 @@ export class SessionManager {
   async closeAll(): Promise<void> {
     const ids = [...this.entries.keys()];
     await Promise.all(ids.map((id) => this.close(id).catch(() => undefined)));
+    this.scheduler.dispose();
   }
 }

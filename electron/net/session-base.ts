@@ -6,9 +6,8 @@
  * A session never throws into the event loop: socket callbacks call the
  * helpers here, and the helpers only emit.
  */
-import type { Socket } from 'node:net';
 import { createFramer } from '../../shared/codec/framer';
-import { WbError } from '../../shared/protocol/errors';
+import type { WbError } from '../../shared/protocol/errors';
 import type { EventSink, NetEvent } from '../../shared/protocol/events';
 import {
   zeroCounters,
@@ -20,9 +19,19 @@ import {
   type SessionState,
   type StatusEntry,
 } from '../../shared/protocol/model';
+import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
-import { formatHostPort, toWbError } from './errors';
+import { formatHostPort } from './errors';
+import { ReplyRunner, type Sender } from './session-replies';
 import { createDecoder, decodeText } from './text-codec';
+
+export { describeOption, endpoint, familyOf, formatEndpoint, localOf, remoteOf, writeChunk } from './session-io';
+
+/** How a send shows in the log. */
+export interface SendOptions {
+  /** decode only this many leading bytes into the tx row's text (large file chunks) */
+  textLimit?: number;
+}
 
 export const HISTORY_CAP = 50;
 
@@ -49,77 +58,12 @@ export interface RxMeta {
   counters?: Counters;
 }
 
-export const familyOf = (address: string | undefined): 'IPv4' | 'IPv6' =>
-  address !== undefined && address.includes(':') ? 'IPv6' : 'IPv4';
-
-export function endpoint(address: string | undefined, port: number | undefined, family?: string): Endpoint {
-  const fam = family === 'IPv6' || family === 'IPv4' ? family : familyOf(address);
-  return { address: address ?? '', port: port ?? 0, family: fam };
-}
-
-export const localOf = (s: Socket): Endpoint => endpoint(s.localAddress, s.localPort, s.localFamily);
-export const remoteOf = (s: Socket): Endpoint => endpoint(s.remoteAddress, s.remotePort, s.remoteFamily);
-
 const copy = (c: Counters): Counters => ({
   rxBytes: c.rxBytes,
   txBytes: c.txBytes,
   rxMessages: c.rxMessages,
   txMessages: c.txMessages,
 });
-
-export function describeOption(key: string, kind: string): WbError {
-  return new WbError('INVALID_ARGUMENT', `Option '${key}' does not apply to a ${kind} session`, { field: key });
-}
-
-/**
- * Write one chunk and settle when its write callback has run. When write()
- * returns false, also wait for 'drain' so the next write of the same queue
- * does not pile onto the buffer. A socket that closes first rejects.
- */
-export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const ctx = { op: 'send' as const, host: remote.address, port: remote.port };
-    if (socket.destroyed || !socket.writable || socket.writableEnded) {
-      reject(new WbError('NOT_CONNECTED', `Not connected: the connection to ${fmt(remote)} is closed`));
-      return;
-    }
-    let settled = false;
-    let needDrain = false;
-    let written = false;
-    const done = (e?: WbError): void => {
-      if (settled) return;
-      if (!e && needDrain && socket.writableNeedDrain && !socket.destroyed) return; // wait for drain
-      settled = true;
-      socket.off('close', onClose);
-      socket.off('drain', onDrain);
-      if (e) reject(e);
-      else resolve();
-    };
-    const onClose = (): void => {
-      if (written) done();
-      else done(new WbError('CONNECTION_RESET', `The connection to ${fmt(remote)} closed before the data was sent`));
-    };
-    const onDrain = (): void => {
-      if (written) done();
-    };
-    socket.once('close', onClose);
-    socket.on('drain', onDrain);
-    try {
-      needDrain = !socket.write(bytes, (err) => {
-        if (err) done(toWbError(err, ctx));
-        else {
-          written = true;
-          done();
-        }
-      });
-    } catch (err) {
-      done(toWbError(err, ctx));
-    }
-  });
-}
-
-const fmt = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-export const formatEndpoint = fmt;
 
 export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   readonly id: string;
@@ -131,19 +75,35 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   remote: Endpoint | undefined;
   readonly createdAt: number;
   protected readonly ctx: SessionContext;
+  /** reply rules: greeting, echo and rules, run on every received message */
+  protected readonly replies: ReplyRunner;
 
   constructor(id: string, config: C, ctx: SessionContext) {
     this.id = id;
     this.config = config;
     this.ctx = ctx;
     this.createdAt = ctx.now();
+    this.replies = new ReplyRunner({
+      now: () => this.ctx.now(),
+      deliver: (bytes, to, sender) => this.sendReply(bytes, to, sender),
+      closeSender: (sender, reason) => this.closeSender(sender, reason),
+      pauseSender: (sender, paused) => this.pauseSender(sender, paused),
+      emitStats: (stats) => this.emit({ type: 'rules.stats', ts: this.ctx.now(), sessionId: this.id, stats }),
+      emitError: (err, sender) => this.emitError(err, sender.peerId, sender.remote),
+    });
   }
 
   /** Connect / listen / bind. Resolves when the attempt settled; rejects with a WbError. */
   abstract start(): Promise<void>;
   /** Close the sockets, keep the session (state → closed). */
   abstract stop(reason?: string): Promise<void>;
-  abstract send(bytes: Uint8Array, target: SendTarget): Promise<SendReport>;
+  abstract send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport>;
+  /** Send a rule's reply to the message's sender or to every peer. */
+  protected abstract sendReply(bytes: Uint8Array, to: 'sender' | 'all', sender: Sender): Promise<unknown>;
+  /** End the sender's connection after a rule's reply (TCP; UDP ignores it). */
+  protected abstract closeSender(sender: Sender, reason: string): void;
+  /** Stop or resume reading from one sender while its replies queue up (TCP). */
+  protected abstract pauseSender(sender: Sender, paused: boolean): void;
   abstract peers(): PeerInfo[];
   /** Live rx states, so a changed encoding or framing can reset them. */
   protected abstract rxStates(): RxState[];
@@ -179,7 +139,17 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       counters: copy(this.counters),
       groups: [],
       createdAt: this.createdAt,
+      ...(this.replies.rules ? { rules: this.replies.rules } : {}),
     };
+  }
+
+  /** Replace the reply rules (they apply from the next message or connection). */
+  setRules(rules: RuleSet): void {
+    this.replies.setRules(rules, this.config.rxEncoding);
+  }
+
+  ruleStats(): RuleStat[] {
+    return this.replies.stats();
   }
 
   update(options: SessionOptions): void {
@@ -191,6 +161,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     if (framing !== undefined) next.framing = framing;
     const resetRx = rxEncoding !== undefined || framing !== undefined;
     this.config = next;
+    if (rxEncoding !== undefined) this.replies.setEncoding(rxEncoding);
     if (resetRx) for (const rx of this.rxStates()) this.resetRx(rx);
   }
 
@@ -263,14 +234,15 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   }
 
   /** Count one completed send to one target and emit its tx row (no counters event). */
-  protected recordTx(bytes: Uint8Array, remote: Endpoint, peerId?: string, peerCounters?: Counters): void {
+  protected recordTx(bytes: Uint8Array, remote: Endpoint, peerId?: string, peerCounters?: Counters, opts?: SendOptions): void {
     this.counters.txBytes += bytes.length;
     this.counters.txMessages += 1;
     if (peerCounters) {
       peerCounters.txBytes += bytes.length;
       peerCounters.txMessages += 1;
     }
-    const text = this.decodeOnce(bytes);
+    const limit = opts?.textLimit;
+    const text = this.decodeOnce(limit !== undefined && bytes.length > limit ? bytes.subarray(0, limit) : bytes);
     this.emit({
       type: 'data',
       ts: this.ctx.now(),
@@ -345,6 +317,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     const text = this.decodeOnce(bytes);
     this.emit({ type: 'data', ts: this.ctx.now(), sessionId: this.id, dir: 'rx', remote, bytes, text });
     this.emitCounters();
+    if (this.replies.active) this.replies.onMessage(bytes, text, { remote });
   }
 
   private emitRx(rx: RxState, messages: Uint8Array[], meta: RxMeta, last: boolean): void {
@@ -369,6 +342,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
         bytes,
         text,
       });
+      // the last words of a peer that already left get no reply
+      if (!last && this.replies.active) this.replies.onMessage(bytes, text, meta);
     }
   }
 

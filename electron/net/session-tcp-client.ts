@@ -21,8 +21,13 @@ import {
   remoteOf,
   writeChunk,
   type RxState,
+  type SendOptions,
   type SessionContext,
 } from './session-base';
+import type { Sender } from './session-replies';
+
+/** How long a connection a reply rule ended gets to finish its FIN handshake before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
 
 export const CLIENT_PEER_ID = 'conn';
 
@@ -36,6 +41,9 @@ interface Conn {
   closeReason: string | undefined;
   closeError: WbError | undefined;
   queue: Promise<unknown>;
+  /** reading paused because rule replies queue up */
+  replyPaused: boolean;
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class TcpClientSession extends SessionBase<TcpClientConfig> {
@@ -158,6 +166,8 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
       closeReason: undefined,
       closeError: undefined,
       queue: Promise.resolve(),
+      replyPaused: false,
+      graceTimer: undefined,
     };
     this.conn = conn;
     this.retries = 0;
@@ -190,11 +200,15 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     });
     if (this.readPaused) socket.pause();
     this.setStatus('connected', `Connected to ${formatEndpoint(remote)}`);
+    this.replies.onConnect(meta);
   }
 
   private onClosed(conn: Conn, gen: number): void {
+    if (conn.graceTimer !== undefined) clearTimeout(conn.graceTimer);
+    conn.graceTimer = undefined;
     this.rxEnd(conn.rx, { peerId: CLIENT_PEER_ID, remote: conn.remote, counters: conn.counters });
     if (this.conn !== conn) return; // stop()/restart already reported it
+    this.replies.forget({ peerId: CLIENT_PEER_ID, remote: conn.remote });
     this.conn = undefined;
     const reason = conn.closeReason ?? 'Connection closed';
     this.setStatus('closed', reason, conn.closeError);
@@ -235,9 +249,11 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   /** Destroys the connection (or the attempt in progress); resolves once it has closed. */
   private teardown(reason: string): Promise<void> {
     this.abortAttempt?.();
+    this.replies.cancelAll();
     const conn = this.conn;
     if (!conn) return Promise.resolve();
     this.conn = undefined;
+    this.replies.forget({ peerId: CLIENT_PEER_ID, remote: conn.remote });
     this.disposeRx(conn.rx);
     const closed = new Promise<void>((resolve) => {
       if (conn.socket.destroyed && conn.socket.closed) resolve();
@@ -259,7 +275,32 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     this.connectTimer = undefined;
   }
 
-  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+  protected sendReply(bytes: Uint8Array): Promise<SendReport> {
+    return this.send(bytes, { kind: 'default' });
+  }
+
+  /** A reply rule ends the connection: FIN now, destroyed if the server does not close within a second. */
+  protected closeSender(_sender: Sender, reason: string): void {
+    const conn = this.conn;
+    if (!conn || conn.socket.closed) return;
+    conn.closeReason ??= reason;
+    conn.socket.end();
+    conn.graceTimer ??= setTimeout(() => {
+      conn.graceTimer = undefined;
+      conn.socket.destroy();
+    }, CLOSE_GRACE_MS);
+  }
+
+  protected pauseSender(_sender: Sender, paused: boolean): void {
+    const conn = this.conn;
+    if (!conn) return;
+    conn.replyPaused = paused;
+    if (conn.socket.destroyed) return;
+    if (paused) conn.socket.pause();
+    else if (!this.readPaused) conn.socket.resume();
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
     if (target.kind !== 'default' && target.kind !== 'all' && !(target.kind === 'peer' && target.peerId === CLIENT_PEER_ID))
       throw new WbError('INVALID_ARGUMENT', 'A TCP client sends only to its own connection', { field: 'target' });
     const conn = this.conn;
@@ -267,7 +308,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     const job = conn.queue.then(() => writeChunk(conn.socket, bytes, conn.remote));
     conn.queue = job.catch(() => undefined);
     await job;
-    this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters);
+    this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters, opts);
     this.emitCounters();
     return { bytes: bytes.length, targets: 1, payload: bytes };
   }
@@ -318,7 +359,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     const s = this.conn?.socket;
     if (s && !s.destroyed) {
       if (paused) s.pause();
-      else s.resume();
+      else if (!this.conn?.replyPaused) s.resume();
     }
   }
 }

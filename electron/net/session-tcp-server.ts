@@ -20,8 +20,10 @@ import {
   remoteOf,
   writeChunk,
   type RxState,
+  type SendOptions,
   type SessionContext,
 } from './session-base';
+import type { Sender } from './session-replies';
 
 /** How long a disconnected peer gets to finish its FIN handshake before it is destroyed. */
 const DISCONNECT_GRACE_MS = 1000;
@@ -38,6 +40,8 @@ interface Peer {
   leaveReason: string | undefined;
   error: WbError | undefined;
   graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** reading paused because its rule replies queue up */
+  replyPaused: boolean;
 }
 
 export class TcpServerSession extends SessionBase<TcpServerConfig> {
@@ -122,6 +126,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       leaveReason: undefined,
       error: undefined,
       graceTimer: undefined,
+      replyPaused: false,
     };
     this.peerMap.set(peer.peerId, peer);
     const meta = { peerId: peer.peerId, remote, counters: peer.counters };
@@ -152,6 +157,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     if (this.readPaused) socket.pause();
     this.emit({ type: 'peer.joined', ts: this.ctx.now(), sessionId: this.id, peer: this.peerInfo(peer) });
     this.emitCounters();
+    this.replies.onConnect(meta);
   }
 
   private onPeerClosed(peer: Peer): void {
@@ -159,6 +165,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     peer.graceTimer = undefined;
     this.rxEnd(peer.rx, { peerId: peer.peerId, remote: peer.remote, counters: peer.counters });
     if (this.peerMap.get(peer.peerId) !== peer) return;
+    this.replies.forget(peer);
     this.peerMap.delete(peer.peerId);
     this.emit({
       type: 'peer.left',
@@ -174,6 +181,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   async stop(reason = 'Stopped'): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.replies.cancelAll();
     const closing: Promise<void>[] = [];
     for (const peer of this.peerMap.values()) {
       peer.leaveReason ??= 'Server stopped';
@@ -205,15 +213,42 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     if (peer.socket.closed) return;
     await new Promise<void>((resolve) => {
       peer.socket.once('close', () => resolve());
-      peer.socket.end();
-      peer.graceTimer = setTimeout(() => {
-        peer.graceTimer = undefined;
-        peer.socket.destroy();
-      }, DISCONNECT_GRACE_MS);
+      this.endPeer(peer);
     });
   }
 
-  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+  /** Half-close (FIN) and give the peer a moment to close its side before destroying. */
+  private endPeer(peer: Peer): void {
+    peer.socket.end();
+    if (peer.graceTimer !== undefined) return;
+    peer.graceTimer = setTimeout(() => {
+      peer.graceTimer = undefined;
+      peer.socket.destroy();
+    }, DISCONNECT_GRACE_MS);
+  }
+
+  protected sendReply(bytes: Uint8Array, to: 'sender' | 'all', sender: Sender): Promise<SendReport> {
+    if (to === 'all' || sender.peerId === undefined) return this.send(bytes, { kind: 'all' });
+    return this.send(bytes, { kind: 'peer', peerId: sender.peerId });
+  }
+
+  protected closeSender(sender: Sender, reason: string): void {
+    const peer = sender.peerId !== undefined ? this.peerMap.get(sender.peerId) : undefined;
+    if (!peer || peer.socket.closed) return;
+    peer.leaveReason ??= reason;
+    this.endPeer(peer);
+  }
+
+  protected pauseSender(sender: Sender, paused: boolean): void {
+    const peer = sender.peerId !== undefined ? this.peerMap.get(sender.peerId) : undefined;
+    if (!peer) return;
+    peer.replyPaused = paused;
+    if (peer.socket.destroyed) return;
+    if (paused) peer.socket.pause();
+    else if (!this.readPaused) peer.socket.resume();
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
     let peers: Peer[];
     if (target.kind === 'peer') {
       const p = this.peerMap.get(target.peerId);
@@ -230,7 +265,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
         const job = p.queue.then(() => writeChunk(p.socket, bytes, p.remote));
         p.queue = job.catch(() => undefined);
         await job;
-        this.recordTx(bytes, p.remote, p.peerId, p.counters);
+        this.recordTx(bytes, p.remote, p.peerId, p.counters, opts);
       }),
     );
     let ok = 0;
@@ -286,7 +321,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     for (const p of this.peerMap.values()) {
       if (p.socket.destroyed) continue;
       if (paused) p.socket.pause();
-      else p.socket.resume();
+      else if (!p.replyPaused) p.socket.resume();
     }
   }
 }

@@ -15,7 +15,8 @@ import { WbError } from '../../shared/protocol/errors';
 import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/protocol/model';
 import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
 import { toWbError } from './errors';
-import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SessionContext } from './session-base';
+import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SendOptions, type SessionContext } from './session-base';
+import type { Sender } from './session-replies';
 
 /** Sources whose framer state is kept at once (oldest forgotten first). */
 const MAX_SOURCES = 1024;
@@ -167,6 +168,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
   async stop(reason = 'Stopped'): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
+    this.replies.cancelAll();
     for (const rx of this.sources.values()) this.disposeRx(rx);
     this.sources.clear();
     if (s) {
@@ -202,7 +204,20 @@ export class UdpSession extends SessionBase<UdpConfig> {
     }
   }
 
-  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+  /** UDP has no list of peers: a reply to 'all' goes to the sender too. */
+  protected sendReply(bytes: Uint8Array, _to: 'sender' | 'all', sender: Sender): Promise<SendReport> {
+    return this.send(bytes, { kind: 'address', host: sender.remote.address, port: sender.remote.port });
+  }
+
+  protected closeSender(): void {
+    // UDP has no connection to close
+  }
+
+  protected pauseSender(): void {
+    // UDP cannot pause one source; its replies queue
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
     const socket = this.socket;
     if (!socket || this.state !== 'open') throw new WbError('NOT_CONNECTED', 'The UDP socket is not open: start the session first');
     const max = this.maxPayload;
@@ -237,7 +252,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
         fail(e);
       }
     });
-    this.recordTx(bytes, remote);
+    this.recordTx(bytes, remote, undefined, undefined, opts);
     this.emitCounters();
     return { bytes: bytes.length, targets: 1, payload: bytes };
   }

@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { homedir, networkInterfaces } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Hub } from '../hub/hub';
@@ -24,7 +24,10 @@ Options:
   --open              open the URL in the default browser
   --allow-remote      allow binding a non-loopback address (exposes control of
                       this machine's sockets to the network; use with care)
-  --data-dir <path>   where Wirebench keeps its data
+  --data-dir <path>   where Wirebench keeps profiles, captures and exports
+                      (default: $XDG_DATA_HOME/wirebench or
+                      ~/.local/share/wirebench on Linux, ~/Library/Application
+                      Support/Wirebench on macOS, %APPDATA%\\Wirebench on Windows)
   --help              show this help
 `;
 
@@ -35,8 +38,23 @@ export interface ServeFlags {
   tokenGiven: boolean;
   open: boolean;
   allowRemote: boolean;
-  dataDir: string | undefined;
+  /** absolute; the platform default when --data-dir is not given */
+  dataDir: string;
+  dataDirGiven: boolean;
   help: boolean;
+}
+
+/** The platform's usual place for an application's data. */
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string {
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Wirebench');
+  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Wirebench');
+  const xdg = env.XDG_DATA_HOME;
+  // the XDG spec: a relative XDG_DATA_HOME is invalid and must be ignored
+  return xdg && xdg.startsWith('/') ? join(xdg, 'wirebench') : join(home, '.local', 'share', 'wirebench');
 }
 
 export class UsageError extends Error {}
@@ -95,7 +113,8 @@ export function parseFlags(argv: string[]): ServeFlags {
     tokenGiven: givenToken !== undefined,
     open: values.open === true,
     allowRemote,
-    dataDir: dataDir !== undefined ? resolve(dataDir) : undefined,
+    dataDir: dataDir !== undefined ? resolve(dataDir) : defaultDataDir(),
+    dataDirGiven: dataDir !== undefined,
     help: values.help === true,
   };
 }
@@ -172,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
 
-  const hub = new Hub();
+  const hub = new Hub({ dataDir: flags.dataDir });
   let host: WebHost;
   try {
     host = await startWebHost({
@@ -195,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     const others = remoteAddresses().map((a) => `http://${a}:${host.port}/`);
     if (others.length > 0) console.log(`Also reachable at: ${others.join(', ')} (same token)`);
   }
-  if (flags.dataDir) console.log(`Data directory: ${flags.dataDir}`);
+  console.log(`Data directory: ${flags.dataDir}`);
   console.log('Press Ctrl+C to stop.');
   if (flags.open) openInBrowser(host.urlWithToken);
 

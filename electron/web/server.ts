@@ -8,6 +8,9 @@
  * - Origin, when present (browsers always send it), must be this server;
  * - the token is always required (subprotocol `wirebench.token.<token>` or `?token=`);
  * - messages are binary frames no larger than `maxMessageBytes`.
+ *
+ * Capture and export files can be downloaded from `/files/captures/<name>`
+ * and `/files/exports/<name>` with the same token (`?token=`), see files.ts.
  */
 import { promises as fsp } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -17,6 +20,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, err, WIRE_VERSION, type Result, type WireMessage } from '../../shared/protocol';
 import { Hub } from '../hub/hub';
+import { isFilesRequest, serveDataFile } from './files';
 import { cspFromHtml, FALLBACK_CSP, securityHeaders, sendText, serveStatic } from './static';
 import { TOKEN_PROTOCOL_PREFIX, tokenFromProtocols, tokensEqual } from './token';
 
@@ -31,6 +35,8 @@ export interface WebHostOptions {
   allowRemote?: boolean;
   /** share a hub (tests, embedding); by default the host owns one and disposes it on close */
   hub?: Hub;
+  /** data directory of the hub the host creates (ignored with `hub`) */
+  dataDir?: string;
   /** largest WebSocket message accepted, bytes (default 32 MiB) */
   maxMessageBytes?: number;
   /** ping interval; a client that misses one pong is dropped (default 15 s) */
@@ -108,7 +114,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const maxPayload = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const ownsHub = !opts.hub;
-  const hub = opts.hub ?? new Hub();
+  const hub = opts.hub ?? new Hub(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {});
 
   let csp = FALLBACK_CSP;
   try {
@@ -142,7 +148,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       sendText(res, 403, 'Forbidden: unexpected Host header', headers);
       return;
     }
-    serveStatic(req, res, { root: opts.staticDir, realRoot, headers }).catch(() => {
+    const served = isFilesRequest(req.url)
+      ? serveDataFile(req, res, { dataDir: hub.dataDir, token: opts.token, headers })
+      : serveStatic(req, res, { root: opts.staticDir, realRoot, headers });
+    served.catch(() => {
       if (!res.headersSent) sendText(res, 500, 'Internal error', headers);
       else res.destroy();
     });

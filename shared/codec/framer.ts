@@ -149,7 +149,8 @@ export function createFramer(spec: FramerSpec, opts: FramerOptions = {}): Framer
       return countedFramer(spec, max, () => spec.length);
     case 'length-prefix':
       if (spec.width !== 1 && spec.width !== 2 && spec.width !== 4) throw invalid(`length prefix must be 1, 2 or 4 bytes, got ${String(spec.width)}`);
-      return countedFramer(spec, max, prefixLength(spec));
+      // a prefix is never cut, so the guard is at least the prefix's width
+      return countedFramer(spec, Math.max(max, spec.width), prefixLength(spec));
     case 'idle':
       if (!(spec.gapMs > 0)) throw invalid(`idle gap must be more than 0 ms, got ${spec.gapMs}`);
       return idleFramer(spec, max);

@@ -115,6 +115,8 @@ export interface ExportInfo {
   name: string;
   records: number;
   totalRecords: number;
+  /** records the spill log had already dropped (over its size limit) before this export began: the export starts after them */
+  droppedRecords?: number;
   bytes: number;
   done: boolean;
   error?: string;

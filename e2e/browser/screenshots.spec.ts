@@ -1,0 +1,82 @@
+/**
+ * Renders the main views in en and zh-CN, light and dark, with real traffic.
+ * Images go to test-results/screenshots; with WIREBENCH_SCREENSHOTS=1 they
+ * refresh docs/images/ (used by the README and the user guide).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import { TcpPeer, UdpPeer } from './peers';
+import { logRows, newSession, sendHex, sendText } from './ui';
+
+const OUT = process.env['WIREBENCH_SCREENSHOTS'] === '1'
+  ? resolve(import.meta.dirname, '../../docs/images')
+  : resolve(import.meta.dirname, '../../test-results/screenshots');
+mkdirSync(OUT, { recursive: true });
+
+test.use({ viewport: { width: 1366, height: 860 } });
+
+async function withSettings(page: Page, url: string, language: 'en' | 'zh-CN', theme: 'light' | 'dark') {
+  await page.addInitScript(
+    ([l, t]) => localStorage.setItem('wirebench.settings.v1', JSON.stringify({ language: l, theme: t })),
+    [language, theme] as const,
+  );
+  await page.goto(url);
+}
+
+for (const language of ['en', 'zh-CN'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`main view, ${language}, ${theme}`, async ({ page, serve }) => {
+      await withSettings(page, serve.url, language, theme);
+      await expect(page.locator('html')).toHaveAttribute('lang', language);
+      // the session-creation helpers speak English; create sessions in en, then switch
+      if (language !== 'en') {
+        await page.evaluate(() => localStorage.setItem('wirebench.settings.v1', JSON.stringify({ language: 'en', theme: 'light' })));
+        await page.reload();
+      }
+      const port = await newSession(page, { kind: 'TCP server', bind: '127.0.0.1', port: 0, rxEncoding: 'GBK' });
+      const a = await TcpPeer.connect(port);
+      const b = await TcpPeer.connect(port);
+      await a.write(Buffer.from('c4e3bac3a3accac0bde70d0a', 'hex')); // 你好，世界\r\n
+      await b.write('AT+GMR\r\n');
+      await expect(logRows(page).filter({ hasText: 'AT+GMR' })).toBeVisible();
+      await sendText(page, '收到 OK', { encoding: 'GBK', lineEnding: 'CRLF (\\r\\n)' });
+      await sendHex(page, '01 03 00 00 00 0A', { checksum: 'CRC-16/MODBUS' });
+      await b.write(Buffer.from('01030400640032fa1f', 'hex'));
+      await expect(logRows(page)).toHaveCount(7);
+
+      if (language !== 'en' || theme !== 'light') {
+        await page.evaluate(([l, t]) => localStorage.setItem('wirebench.settings.v1', JSON.stringify({ language: l, theme: t })), [language, theme] as const);
+        await page.reload();
+        await expect(logRows(page).first()).toBeVisible();
+      }
+      await page.screenshot({ path: resolve(OUT, `main-${language}-${theme}.png`) });
+      a.close();
+      b.close();
+    });
+  }
+}
+
+test('new-session dialog, UDP view and row details (en, light)', async ({ page, serve }) => {
+  await withSettings(page, serve.url, 'en', 'light');
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  await dialog.getByRole('radio', { name: 'TCP server', exact: true }).check();
+  await page.screenshot({ path: resolve(OUT, 'new-session-en-light.png') });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  const port = await newSession(page, { kind: 'UDP', bind: '127.0.0.1', port: 0 });
+  const peer = await UdpPeer.bind();
+  await peer.send('temp=21.5C hum=40%', port);
+  await peer.send(Buffer.from('a55a0401020304ff', 'hex'), port);
+  await expect(logRows(page)).toHaveCount(3);
+  await page.getByRole('region', { name: 'UDP' }).getByRole('radio', { name: 'Reply to last sender' }).check();
+  await sendText(page, 'ACK');
+  await page.screenshot({ path: resolve(OUT, 'udp-en-light.png') });
+
+  await logRows(page).filter({ hasText: 'temp=21.5C' }).getByRole('button', { name: 'Details' }).click();
+  await expect(page.getByRole('dialog', { name: 'Row details' })).toBeVisible();
+  await page.screenshot({ path: resolve(OUT, 'row-details-en-light.png') });
+  peer.close();
+});

@@ -1,0 +1,66 @@
+/**
+ * Export of a session's whole log: the spill log's records, streamed in
+ * order through the format writers into a file, with backpressure (at most
+ * one stream buffer and one read chunk in memory) and progress reports.
+ */
+import { createWriteStream } from 'node:fs';
+import { WbError } from '../../shared/protocol/errors';
+import type { ExportFormat, ExportInfo } from '../../shared/protocol/automation';
+import { createExportWriter, type ExportOptions } from './export/writers';
+import type { SpillSnapshot } from './spill';
+
+/** File extension of each format (the hexdump gets a name suffix instead). */
+export const EXPORT_EXT: Record<ExportFormat, string> = {
+  'txt-text': 'txt',
+  'txt-hexdump': 'txt',
+  csv: 'csv',
+  jsonl: 'jsonl',
+  pcapng: 'pcapng',
+};
+
+export interface ExportJob {
+  info: ExportInfo;
+  snapshot: SpillSnapshot;
+  options: ExportOptions;
+  /** called at most every `progressMs` while running, and once at the end (done: true) */
+  onProgress(info: ExportInfo): void;
+  /** true to abandon the export (the file is left as far as it got) */
+  cancelled(): boolean;
+  progressMs?: number;
+}
+
+const describe = (e: unknown): string => (e instanceof WbError ? e.message : `Could not export: ${e instanceof Error ? e.message : String(e)}`);
+
+/** Run the export to its end. Never rejects: the last progress report carries any error. */
+export async function runExport(job: ExportJob): Promise<ExportInfo> {
+  const info = job.info;
+  const every = job.progressMs ?? 100;
+  let last = Date.now();
+  const out = createWriteStream(info.path, { flags: 'wx' });
+  out.on('error', () => undefined); // reported by the writer
+  const writer = createExportWriter(info.format, out, job.options);
+  try {
+    for await (const rec of job.snapshot.read()) {
+      if (job.cancelled()) throw new WbError('WRITE_FAILED', 'The export was cancelled because Wirebench is closing');
+      const wait = writer.write(rec);
+      if (wait) await wait;
+      info.records += 1;
+      info.bytes = out.bytesWritten + out.writableLength;
+      const now = Date.now();
+      if (now - last >= every) {
+        last = now;
+        job.onProgress({ ...info });
+      }
+    }
+    await writer.end();
+    info.bytes = out.bytesWritten;
+  } catch (e) {
+    info.error = describe(e);
+    out.destroy();
+  } finally {
+    job.snapshot.release();
+  }
+  info.done = true;
+  job.onProgress({ ...info });
+  return { ...info };
+}

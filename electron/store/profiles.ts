@@ -1,0 +1,186 @@
+/**
+ * Saved profiles and the last workspace, kept as JSON files in the data
+ * directory through `conf` (atomic writes): `profiles.json` holds the user's
+ * profiles by name, `workspace.json` the last workspace. Pure Node.
+ *
+ * Everything read back is validated again with `profileSchema`, so a file
+ * edited by hand can never hand the engine a bad config: a broken profile is
+ * left out of the list and `get` names the field that is wrong.
+ *
+ * The built-in examples (shared/rules/examples.ts) are offered as read-only
+ * profiles: one TCP server each on 127.0.0.1 (SMTP on 2525, HTTP on 8080).
+ */
+import Conf from 'conf';
+import {
+  PROFILE_VERSION,
+  WbError,
+  type Profile,
+  type ProfileSummary,
+  tcpServerConfigSchema,
+  profileSchema,
+} from '../../shared/protocol';
+import { EXAMPLE_PROFILES, type ExampleProfileId } from '../../shared/rules/examples';
+import { checkProfile, fromJson, parseProfileJson, profileFileName, toJson } from './profile-json';
+
+const EXAMPLE_PORTS: Record<ExampleProfileId, number> = { smtp: 2525, http: 8080 };
+
+/** The examples as profiles (built once). */
+export const BUILTIN_PROFILES: readonly Profile[] = EXAMPLE_PROFILES.map((ex) =>
+  profileSchema.parse({
+    wirebench: 'profile',
+    version: PROFILE_VERSION,
+    name: ex.name,
+    description: ex.description,
+    sessions: [
+      {
+        config: tcpServerConfigSchema.parse({
+          kind: 'tcp-server',
+          name: ex.name,
+          host: '127.0.0.1',
+          port: EXAMPLE_PORTS[ex.id],
+          framing: ex.framing,
+        }),
+        rules: ex.rules,
+      },
+    ],
+  }),
+);
+
+const sameName = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+const builtin = (name: string): Profile | undefined => BUILTIN_PROFILES.find((p) => sameName(p.name, name));
+
+const summary = (p: Profile, isBuiltin: boolean): ProfileSummary => ({
+  name: p.name,
+  ...(p.description !== undefined ? { description: p.description } : {}),
+  ...(p.savedAt !== undefined ? { savedAt: p.savedAt } : {}),
+  sessions: p.sessions.length,
+  builtin: isBuiltin,
+});
+
+type ProfilesFile = { profiles: Record<string, unknown> };
+type WorkspaceFile = { workspace: unknown };
+
+function storeFailed(what: string, e: unknown): WbError {
+  const sysCode = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  const why = e instanceof Error ? e.message : String(e);
+  return new WbError('WRITE_FAILED', `Could not ${what}: ${why}`, sysCode ? { sysCode } : undefined);
+}
+
+export class ProfileStore {
+  private readonly profiles: Conf<ProfilesFile>;
+  private readonly workspace: Conf<WorkspaceFile>;
+
+  constructor(dataDir: string) {
+    const common = {
+      cwd: dataDir,
+      projectName: 'wirebench',
+      accessPropertiesByDotNotation: false,
+      serialize: (v: unknown) => toJson(v, '\t'),
+      deserialize: (text: string) => fromJson(text) as never,
+      configFileMode: 0o600,
+    };
+    this.profiles = new Conf<ProfilesFile>({ ...common, configName: 'profiles' });
+    this.workspace = new Conf<WorkspaceFile>({ ...common, configName: 'workspace' });
+  }
+
+  /** Where the profiles live (for messages and tests). */
+  get path(): string {
+    return this.profiles.path;
+  }
+
+  private readAll(): Record<string, unknown> {
+    let all: unknown;
+    try {
+      all = this.profiles.get('profiles');
+    } catch (e) {
+      throw storeFailed(`read the saved profiles (${this.profiles.path})`, e);
+    }
+    return typeof all === 'object' && all !== null && !Array.isArray(all) ? { ...(all as Record<string, unknown>) } : {};
+  }
+
+  private writeAll(all: Record<string, unknown>): void {
+    try {
+      this.profiles.set('profiles', all);
+    } catch (e) {
+      throw storeFailed(`save the profiles (${this.profiles.path})`, e);
+    }
+  }
+
+  /** The built-in examples first, then the user's profiles by name. Broken entries are left out. */
+  list(): ProfileSummary[] {
+    const mine: ProfileSummary[] = [];
+    for (const value of Object.values(this.readAll())) {
+      const parsed = profileSchema.safeParse(value);
+      if (parsed.success) mine.push(summary(parsed.data, false));
+    }
+    mine.sort((a, b) => a.name.localeCompare(b.name));
+    return [...BUILTIN_PROFILES.map((p) => summary(p, true)), ...mine];
+  }
+
+  get(name: string): Profile {
+    const b = builtin(name);
+    if (b) return b;
+    const value = this.readAll()[name.trim()];
+    if (value === undefined) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
+    return checkProfile(value, `The saved profile '${name}'`);
+  }
+
+  /** Save or overwrite (by name). A built-in example's name is refused. */
+  save(profile: Profile): ProfileSummary {
+    const p = checkProfile(profile);
+    if (builtin(p.name)) {
+      throw new WbError(
+        'INVALID_ARGUMENT',
+        `'${p.name}' is the name of a built-in example, which cannot be changed; save it under another name`,
+        { field: 'name' },
+      );
+    }
+    const stored: Profile = { ...p, savedAt: Date.now() };
+    const all = this.readAll();
+    all[stored.name] = stored;
+    this.writeAll(all);
+    return summary(stored, false);
+  }
+
+  delete(name: string): void {
+    if (builtin(name)) throw new WbError('INVALID_ARGUMENT', `'${name}' is a built-in example and cannot be deleted`, { field: 'name' });
+    const all = this.readAll();
+    const key = name.trim();
+    if (!(key in all)) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
+    delete all[key];
+    this.writeAll(all);
+  }
+
+  /** Validate a profile file's text and save it; a bad file changes nothing. */
+  import(json: string): ProfileSummary {
+    return this.save(parseProfileJson(json));
+  }
+
+  /** The JSON text of a profile and a file name for it. */
+  export(name: string): { json: string; fileName: string } {
+    const p = this.get(name);
+    return { json: `${toJson(p, 2)}\n`, fileName: profileFileName(p.name) };
+  }
+
+  /** The last workspace, or null when none was saved (or it no longer validates). */
+  getWorkspace(): Profile | null {
+    let value: unknown;
+    try {
+      value = this.workspace.get('workspace');
+    } catch {
+      return null;
+    }
+    if (value === undefined || value === null) return null;
+    const parsed = profileSchema.safeParse(value);
+    return parsed.success ? parsed.data : null;
+  }
+
+  saveWorkspace(profile: Profile): void {
+    const p = checkProfile(profile, 'The workspace');
+    try {
+      this.workspace.set('workspace', { ...p, savedAt: Date.now() });
+    } catch (e) {
+      throw storeFailed(`save the workspace (${this.workspace.path})`, e);
+    }
+  }
+}
