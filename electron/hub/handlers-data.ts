@@ -68,6 +68,8 @@ async function applyProfile(ctx: HubContext, profile: Profile): Promise<SessionI
 
 export function dataModule(ctx: HubContext): DataModule {
   const recorder = new Recorder({ dataDir: ctx.dataDir, emit: (e) => ctx.emit(e) });
+  // capture files are written from the raw chunks, before framing, so they hold every received byte
+  ctx.manager.setRawTap((sessionId, bytes, source) => recorder.onRawRx(sessionId, bytes, source));
   let store: ProfileStore | undefined;
   // created on first use, so a hub that never touches profiles never touches the files
   const profiles = (): ProfileStore => (store ??= new ProfileStore(ctx.dataDir));

@@ -1,4 +1,5 @@
 /** Sessions, peers, UDP multicast, system queries and the send preview. */
+import type { SessionInfo } from '../../shared/protocol';
 import { encodePayload } from '../net/payload';
 import { listInterfaces, resolveHost } from '../net/system';
 import type { HandlerModule, HubContext } from './context';
@@ -18,7 +19,10 @@ export type SessionCommand =
   | 'udp.multicast'
   | 'codec.preview';
 
-export function sessionModule({ manager }: HubContext): HandlerModule<SessionCommand> {
+/** What other modules know about a session (capture files, spill log) that the engine does not. */
+export type SessionExtras = (sessionId: string) => Partial<SessionInfo>;
+
+export function sessionModule({ manager }: HubContext, extras: SessionExtras = () => ({})): HandlerModule<SessionCommand> {
   return {
     handlers: {
       'system.interfaces': () => listInterfaces(),
@@ -30,7 +34,8 @@ export function sessionModule({ manager }: HubContext): HandlerModule<SessionCom
         await manager.close(sessionId);
         return null;
       },
-      'session.list': () => manager.list(),
+      // the list re-syncs a reloaded UI, so it carries everything the UI shows about a session
+      'session.list': () => manager.list().map((info) => ({ ...info, ...extras(info.sessionId) })),
       'session.update': ({ sessionId, options }) => manager.update(sessionId, options),
       'session.resetCounters': ({ sessionId }) => manager.resetCounters(sessionId),
       'session.send': ({ sessionId, payload, target }) => manager.send(sessionId, payload, target),

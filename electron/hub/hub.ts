@@ -197,7 +197,13 @@ export class Hub {
     this.dataDir = dataDir ?? join(tmpdir(), `wirebench-${process.pid}`);
     this.manager = new SessionManager((event) => this.fanOut(event));
     const ctx: HubContext = { manager: this.manager, dataDir: this.dataDir, emit: (e) => this.fanOut(e) };
-    const modules = [sessionModule(ctx), automationModule(ctx), dataModule(ctx)];
+    const data = dataModule(ctx);
+    const extras = (id: string) => {
+      const capture = data.recorder.captureInfo(id);
+      const spill = data.recorder.spillInfo(id);
+      return { ...(capture ? { capture } : {}), ...(spill ? { spill } : {}) };
+    };
+    const modules = [sessionModule(ctx, extras), automationModule(ctx), data];
     this.modules = modules as HandlerModule<never>[];
     const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
     this.dispatch = createDispatcher(handlers);

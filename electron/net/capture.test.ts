@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CaptureInfo } from '../../shared/protocol';
+import type { CaptureInfo, SessionInfo } from '../../shared/protocol';
 import { connect, makeHub, openSession, rxBytesReached, sleep, type TestHub } from './recorder.test-util';
 import { fileStamp, sanitizeName } from './capture';
 
@@ -116,6 +116,31 @@ describe('raw capture', () => {
     expect(fb?.bytes).toBe(dataB.length);
     expect(await sha256File(fa?.path ?? '')).toBe(createHash('sha256').update(dataA).digest('hex'));
     expect(await sha256File(fb?.path ?? '')).toBe(createHash('sha256').update(dataB).digest('hex'));
+  });
+
+  it('holds every raw byte whatever the framing: dropped delimiters and a pending partial message included', async () => {
+    t = makeHub();
+    const s = await openSession(t, {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      // CRLF-delimited, delimiter dropped from the messages
+      framing: { kind: 'delimiter', delimiter: new Uint8Array([0x0d, 0x0a]), keep: false },
+    });
+    await t.call('capture.start', { sessionId: s.sessionId, perPeer: false });
+    // a re-syncing UI learns about the capture and the spill log from session.list
+    const listed: SessionInfo[] = await t.call('session.list', {});
+    expect(listed[0]?.capture?.active).toBe(true);
+    expect(listed[0]?.spill?.limitBytes).toBeGreaterThan(0);
+    const c = await connect(s.local?.port ?? 0);
+    const sent = Buffer.from('HELO a\r\nMAIL FROM:<x@y>\r\npartial-without-end');
+    c.write(sent);
+    await rxBytesReached(t, s.sessionId, sent.length);
+    const info: CaptureInfo = await t.call('capture.stop', { sessionId: s.sessionId });
+    c.destroy();
+    expect(info.files).toHaveLength(1);
+    expect(info.files[0]?.bytes).toBe(sent.length);
+    expect(await sha256File(info.files[0]?.path ?? '')).toBe(createHash('sha256').update(sent).digest('hex'));
   });
 
   it('refuses a second capture and an unknown session; stops by itself when the session goes', async () => {

@@ -18,13 +18,13 @@
 import type { ScheduleInfo, TransferInfo } from '../../shared/protocol/automation';
 import { WbError } from '../../shared/protocol/errors';
 import type { EventSink, NetEvent } from '../../shared/protocol/events';
-import type { SendReport, SessionInfo } from '../../shared/protocol/model';
+import type { Endpoint, SendReport, SessionInfo } from '../../shared/protocol/model';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
 import { asWbError } from './errors';
 import { encodePayload } from './payload';
 import { Scheduler, type PeriodicArgs, type SequenceArgs } from './scheduler';
-import type { SendOptions, SessionBase } from './session-base';
+import type { RawTap, SendOptions, SessionBase } from './session-base';
 import { Transfers, type TransferBegin } from './transfer';
 import { TcpClientSession } from './session-tcp-client';
 import { TcpServerSession } from './session-tcp-server';
@@ -95,6 +95,13 @@ export class SessionManager {
     }
   }
 
+  private rawTap: RawTap | undefined;
+
+  /** Receive every chunk as it came off a socket, before framing (raw capture). */
+  setRawTap(tap: RawTap | undefined): void {
+    this.rawTap = tap;
+  }
+
   private entry(id: string): Entry {
     const e = this.entries.get(id);
     if (!e || e.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', `There is no session '${id}'`);
@@ -104,6 +111,8 @@ export class SessionManager {
   private create(id: string, config: SessionConfig, entryRef: { current?: Entry }): Session {
     const ctx = {
       now: this.now,
+      tap: (sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }): void =>
+        this.rawTap?.(sessionId, bytes, source),
       emit: (ev: NetEvent): void => {
         const e = entryRef.current;
         if (!e || e.mode === 'dead') return;

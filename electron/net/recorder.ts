@@ -158,10 +158,15 @@ export class Recorder {
       text: e.text,
     };
     k.spill.append(rec);
-    if (e.dir === 'rx' && k.capture?.isActive) {
-      k.capture.write(e.bytes, e.remote, e.peerId);
-      this.scheduleCaptureUpdate(k);
-    }
+  }
+
+  /** Raw received bytes, before framing (the manager's raw tap): what capture files hold. */
+  onRawRx(sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }): void {
+    if (this.disposed) return;
+    const k = this.sessions.get(sessionId);
+    if (!k?.capture?.isActive) return;
+    k.capture.write(bytes, source.remote, source.peerId);
+    this.scheduleCaptureUpdate(k);
   }
 
   private async forget(sessionId: string): Promise<void> {

@@ -38,10 +38,19 @@ export const HISTORY_CAP = 50;
 export type Decoder = ReturnType<typeof createDecoder>;
 export type Framer = ReturnType<typeof createFramer>;
 
+/**
+ * Sees every received chunk before framing, exactly as it came off the
+ * socket: raw capture files are written from this, so they hold every byte
+ * whatever the framing does (delimiters dropped, bytes still pending).
+ */
+export type RawTap = (sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }) => void;
+
 export interface SessionContext {
   /** where events go (the manager may hold them back while a session opens) */
   emit: EventSink;
   now: () => number;
+  /** raw received bytes, before framing */
+  tap?: RawTap;
 }
 
 /** Per-peer (or per-UDP-source) receive state. */
@@ -282,6 +291,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   /** Bytes arrived from one peer/source: count them, frame them, emit the messages. */
   rxChunk(rx: RxState, chunk: Uint8Array, meta: RxMeta): void {
+    this.ctx.tap?.(this.id, chunk, meta);
     this.counters.rxBytes += chunk.length;
     if (meta.counters) meta.counters.rxBytes += chunk.length;
     let messages: Uint8Array[];
@@ -312,6 +322,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   /** One datagram decoded on its own (UDP with raw framing). */
   rxDatagram(bytes: Uint8Array, remote: Endpoint): void {
+    this.ctx.tap?.(this.id, bytes, { remote });
     this.counters.rxBytes += bytes.length;
     this.counters.rxMessages += 1;
     const text = this.decodeOnce(bytes);
