@@ -17,24 +17,22 @@ mkdirSync(OUT, { recursive: true });
 
 test.use({ viewport: { width: 1366, height: 860 } });
 
-async function withSettings(page: Page, url: string, language: 'en' | 'zh-CN', theme: 'light' | 'dark') {
-  await page.addInitScript(
+/** Store the UI settings the way the app does, then reload so they apply. */
+async function setSettings(page: Page, language: 'en' | 'zh-CN', theme: 'light' | 'dark') {
+  await page.evaluate(
     ([l, t]) => localStorage.setItem('wirebench.settings.v1', JSON.stringify({ language: l, theme: t })),
     [language, theme] as const,
   );
-  await page.goto(url);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
 }
 
 for (const language of ['en', 'zh-CN'] as const) {
   for (const theme of ['light', 'dark'] as const) {
     test(`main view, ${language}, ${theme}`, async ({ page, serve }) => {
-      await withSettings(page, serve.url, language, theme);
-      await expect(page.locator('html')).toHaveAttribute('lang', language);
-      // the session-creation helpers speak English; create sessions in en, then switch
-      if (language !== 'en') {
-        await page.evaluate(() => localStorage.setItem('wirebench.settings.v1', JSON.stringify({ language: 'en', theme: 'light' })));
-        await page.reload();
-      }
+      await page.goto(serve.url);
+      // the helpers find controls by their English names: set up in en, then switch
+      await setSettings(page, 'en', 'light');
       const port = await newSession(page, { kind: 'TCP server', bind: '127.0.0.1', port: 0, rxEncoding: 'GBK' });
       const a = await TcpPeer.connect(port);
       const b = await TcpPeer.connect(port);
@@ -44,13 +42,15 @@ for (const language of ['en', 'zh-CN'] as const) {
       await sendText(page, '收到 OK', { encoding: 'GBK', lineEnding: 'CRLF (\\r\\n)' });
       await sendHex(page, '01 03 00 00 00 0A', { checksum: 'CRC-16/MODBUS' });
       await b.write(Buffer.from('01030400640032fa1f', 'hex'));
-      await expect(logRows(page)).toHaveCount(7);
+      await expect(logRows(page).filter({ hasText: '01 03 04 00 64 00 32 FA 1F' })).toBeVisible();
 
-      if (language !== 'en' || theme !== 'light') {
-        await page.evaluate(([l, t]) => localStorage.setItem('wirebench.settings.v1', JSON.stringify({ language: l, theme: t })), [language, theme] as const);
-        await page.reload();
-        await expect(logRows(page).first()).toBeVisible();
+      // switch with the header buttons, as a user would (a reload would empty the view's log)
+      if (theme === 'dark') {
+        const toggle = page.getByRole('button', { name: /^Switch theme/ });
+        while (!/now: Dark/.test((await toggle.getAttribute('aria-label')) ?? '')) await toggle.click();
       }
+      if (language === 'zh-CN') await page.getByRole('button', { name: 'Language', exact: true }).click();
+      await expect(page.locator('html')).toHaveAttribute('lang', language);
       await page.screenshot({ path: resolve(OUT, `main-${language}-${theme}.png`) });
       a.close();
       b.close();
@@ -59,7 +59,8 @@ for (const language of ['en', 'zh-CN'] as const) {
 }
 
 test('new-session dialog, UDP view and row details (en, light)', async ({ page, serve }) => {
-  await withSettings(page, serve.url, 'en', 'light');
+  await page.goto(serve.url);
+  await setSettings(page, 'en', 'light');
   await page.getByRole('button', { name: 'New session' }).click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
   await dialog.getByRole('radio', { name: 'TCP server', exact: true }).check();
@@ -70,7 +71,7 @@ test('new-session dialog, UDP view and row details (en, light)', async ({ page, 
   const peer = await UdpPeer.bind();
   await peer.send('temp=21.5C hum=40%', port);
   await peer.send(Buffer.from('a55a0401020304ff', 'hex'), port);
-  await expect(logRows(page)).toHaveCount(3);
+  await expect(logRows(page).filter({ hasText: 'A5 5A 04 01 02 03 04 FF' })).toBeVisible();
   await page.getByRole('region', { name: 'UDP' }).getByRole('radio', { name: 'Reply to last sender' }).check();
   await sendText(page, 'ACK');
   await page.screenshot({ path: resolve(OUT, 'udp-en-light.png') });
