@@ -4,7 +4,10 @@
  * write them as {'@'} etc. The `log` and `send` namespaces belong to the log
  * view and the send panel.
  */
+import automationEn from './automation.en';
+
 const en = {
+  ...automationEn,
   app: {
     title: 'Wirebench 网络调试助手',
     newSession: 'New session',

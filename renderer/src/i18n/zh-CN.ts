@@ -1,7 +1,9 @@
 /** 简体中文界面文字。结构与 en.ts 相同（由编译器检查）。 */
 import type { MessageSchema } from './en';
+import automationZh from './automation.zh-CN';
 
 const zhCN: MessageSchema = {
+  ...automationZh,
   app: {
     title: 'Wirebench 网络调试助手',
     newSession: '新建会话',

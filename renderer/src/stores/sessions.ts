@@ -141,6 +141,9 @@ export const useSessionsStore = defineStore('sessions', () => {
           put({ ...s, peers: s.peers.filter((p) => p.peerId !== ev.peerId) });
           dropPeerTarget(s.sessionId, ev.peerId);
           break;
+        case 'capture.updated':
+          put({ ...s, capture: ev.capture });
+          break;
         case 'counters':
           live.value.set(ev.sessionId, { counters: ev.counters, peers: ev.peers });
           countersChanged = true;
@@ -159,6 +162,22 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (countersChanged) triggerRef(live);
     logs.ingest(events);
     for (const id of removed) logs.remove(id);
+    for (const cb of batchListeners) cb(events);
+  }
+
+  /** Other stores (automation) see every batch after the metadata was applied. */
+  const batchListeners = new Set<(events: NetEvent[]) => void>();
+  function onBatch(cb: (events: NetEvent[]) => void): () => void {
+    batchListeners.add(cb);
+    return () => batchListeners.delete(cb);
+  }
+
+  /** Merge fields a command answered with (rules, capture) into a known session. */
+  function patchInfo(sessionId: string, patch: Partial<Pick<SessionInfo, 'rules' | 'capture' | 'spill' | 'config' | 'name'>>): void {
+    const s = map.value.get(sessionId);
+    if (!s) return;
+    map.value.set(sessionId, { ...s, ...patch });
+    triggerRef(map);
   }
 
   /** A peer went away (or all did, peerId null): a target naming it falls back to the default. */
@@ -317,6 +336,8 @@ export const useSessionsStore = defineStore('sessions', () => {
     setActive,
     setSendTarget,
     apply,
+    onBatch,
+    patchInfo,
     replaceAll,
     resync,
     tickRates,
