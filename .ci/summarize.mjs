@@ -44,6 +44,7 @@ if (existsSync(pwFile)) {
     console.log(`playwright error: ${String(e.message ?? '').split('\n')[0]}`);
   }
   console.log(`playwright: ${pwPassed} passed, ${pwFailed} failed, ${pwSkipped} skipped`);
+  if (s.flaky) console.log(`playwright: ${s.flaky} test(s) passed only on retry (flaky): see the list above`);
 } else {
   console.log(`missing ${pwFile}: the end-to-end tests did not run`);
   problems += 1;

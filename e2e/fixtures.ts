@@ -21,14 +21,14 @@ export interface ServeHost {
 
 const SERVE_JS = resolve(import.meta.dirname, '../out/main/serve.js');
 
-export async function startServe(extraArgs: string[] = []): Promise<ServeHost> {
+/** Starts `out/main/serve.js`. A given dataDir is kept (for restart tests); else a temporary one is removed at exit. */
+export async function startServe(opts: { dataDir?: string; extraArgs?: string[] } = {}): Promise<ServeHost> {
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run "npm run build" first (npm run e2e does)`);
   const token = randomBytes(18).toString('base64url');
-  const dataDir = mkdtempSync(join(tmpdir(), 'wirebench-e2e-'));
-  const child = spawn(process.execPath, [SERVE_JS, '--port', '0', '--token', token, '--data-dir', dataDir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'wirebench-e2e-'));
+  const args = [SERVE_JS, '--port', '0', '--token', token, '--data-dir', dataDir, ...(opts.extraArgs ?? [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!opts.dataDir) child.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const url = await new Promise<string>((res, rej) => {
     let out = '';
     const timer = setTimeout(() => rej(new Error(`serve did not print its URL in time:\n${out}`)), 20_000);

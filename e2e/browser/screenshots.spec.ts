@@ -81,3 +81,39 @@ test('new-session dialog, UDP view and row details (en, light)', async ({ page, 
   await page.screenshot({ path: resolve(OUT, 'row-details-en-light.png') });
   peer.close();
 });
+
+test('reply rules with the SMTP example, the export dialog and profiles (en, light)', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await setSettings(page, 'en', 'light');
+  const port = await newSession(page, { kind: 'TCP server', bind: '127.0.0.1', port: 0 });
+  await page.getByRole('button', { name: 'Reply rules' }).click();
+  const drawer = page.getByRole('dialog', { name: /^Reply rules/ });
+  await drawer.getByRole('button', { name: 'Load example' }).click();
+  await page.getByText('SMTP server', { exact: true }).click();
+  await expect(drawer.getByRole('table', { name: 'Rules' }).getByRole('row').nth(1)).toBeVisible();
+  const client = await TcpPeer.connect(port);
+  for (const line of ['EHLO lab-pc', 'MAIL FROM:<student@example.com>', 'RCPT TO:<teacher@example.com>', 'DATA', 'Subject: hi', '', 'Hello', '.', 'QUIT']) {
+    await client.write(`${line}\r\n`);
+  }
+  await expect(drawer.getByTestId('rule-hits-1')).not.toHaveText('0');
+  await page.screenshot({ path: resolve(OUT, 'rules-en-light.png') });
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+  await page.screenshot({ path: resolve(OUT, 'smtp-log-en-light.png') });
+
+  await page.getByRole('button', { name: 'Export log…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export log' });
+  await dialog.getByRole('radio', { name: 'pcapng' }).check();
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(dialog.getByRole('link', { name: /^Download / })).toBeVisible();
+  await page.screenshot({ path: resolve(OUT, 'export-en-light.png') });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await page.getByRole('button', { name: 'Profiles' }).click();
+  const profiles = page.getByRole('dialog', { name: 'Profiles' });
+  await profiles.getByRole('textbox', { name: 'Profile name' }).fill('SMTP lab');
+  await profiles.getByRole('button', { name: 'Save current workspace' }).click();
+  await expect(profiles.getByRole('button', { name: 'Open profile SMTP lab' })).toBeVisible();
+  await page.screenshot({ path: resolve(OUT, 'profiles-en-light.png') });
+  client.close();
+});

@@ -5,6 +5,7 @@
  * view and the send panel.
  */
 import automationEn from './automation.en';
+import { REASONS_EN } from './reasons';
 
 const en = {
   ...automationEn,
@@ -315,6 +316,7 @@ const en = {
       escape: "'{char}' at position {pos} is not a valid escape (use \\r \\n \\t \\0 \\\\ \\uHHHH or \\xHH)",
     },
   },
+  reason: REASONS_EN,
 };
 
 export default en;

@@ -1,6 +1,7 @@
 /** 简体中文界面文字。结构与 en.ts 相同（由编译器检查）。 */
 import type { MessageSchema } from './en';
 import automationZh from './automation.zh-CN';
+import { REASONS_ZH_CN } from './reasons';
 
 const zhCN: MessageSchema = {
   ...automationZh,
@@ -311,6 +312,7 @@ const zhCN: MessageSchema = {
       escape: '第 {pos} 个字符处的“{char}”不是有效的转义（可用 \\r \\n \\t \\0 \\\\ \\uHHHH 或 \\xHH）',
     },
   },
+  reason: REASONS_ZH_CN,
 };
 
 export default zhCN;

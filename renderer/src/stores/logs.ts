@@ -31,10 +31,13 @@ export const DEFAULT_DISPLAY_MODE: DisplayMode = 'both';
 export interface LogPhrases {
   peerJoined(peer: string): string;
   peerLeft(peer: string, reason: string): string;
+  /** an engine status reason in the user's language */
+  reason(reason: string): string;
 }
 const englishPhrases: LogPhrases = {
   peerJoined: (peer) => `${peer} connected`,
   peerLeft: (peer, reason) => (reason ? `${peer} disconnected: ${reason}` : `${peer} disconnected`),
+  reason: (reason) => reason,
 };
 
 /** Most distinct peers remembered per session for the peer filter. */
@@ -129,12 +132,13 @@ export const useLogStore = defineStore('logs', () => {
           if (ev.sessionId !== active.value) unreadDelta.set(ev.sessionId, (unreadDelta.get(ev.sessionId) ?? 0) + 1);
           break;
         case 'error': {
-          const text = ev.sysCode ? `${ev.message} (${ev.sysCode})` : ev.message;
+          const message = phrases.reason(ev.message);
+          const text = ev.sysCode ? `${message} (${ev.sysCode})` : message;
           add(ev.sessionId, { ts: ev.ts, dir: 'error', peerId: ev.peerId, remote: ev.remote, text });
           break;
         }
         case 'session.status':
-          add(ev.sessionId, { ts: ev.ts, dir: 'info', remote: ev.remote, text: ev.status.reason || ev.status.state });
+          add(ev.sessionId, { ts: ev.ts, dir: 'info', remote: ev.remote, text: ev.status.reason ? phrases.reason(ev.status.reason) : ev.status.state });
           break;
         case 'peer.joined':
           add(ev.sessionId, {
@@ -151,7 +155,7 @@ export const useLogStore = defineStore('logs', () => {
             dir: 'info',
             peerId: ev.peerId,
             remote: ev.remote,
-            text: phrases.peerLeft(formatEndpoint(ev.remote), ev.reason),
+            text: phrases.peerLeft(formatEndpoint(ev.remote), phrases.reason(ev.reason)),
           });
           break;
         case 'view.dropped': {
