@@ -75,7 +75,7 @@ function coalesceKey(e: NetEvent): string | undefined {
 }
 
 /** Rough wire weight of an event: its payload plus a fixed overhead. */
-const weight = (e: NetEvent): number => (e.type === 'data' ? e.bytes.byteLength + e.text.length * 2 + 128 : 256);
+export const eventWeight = (e: NetEvent): number => (e.type === 'data' ? e.bytes.byteLength + e.text.length * 2 + 128 : 256);
 
 interface UdpLookup {
   isUdp(sessionId: string): boolean;
@@ -109,7 +109,7 @@ class ClientQueue {
       this.dropped.set(event.sessionId, d);
     } else {
       this.queue.push(event);
-      this.queuedBytes += weight(event);
+      this.queuedBytes += eventWeight(event);
     }
     this.schedule();
   }

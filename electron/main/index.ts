@@ -4,7 +4,7 @@
  */
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { Hub } from '../hub';
-import { attachWindowEvents, createSenderCheck, registerIpcHandlers } from './ipc';
+import { attachWindowEvents, createSenderCheck, registerAckHandler, registerIpcHandlers, type WindowEvents } from './ipc';
 import { createMainWindow, hardenSession, isAppUrl } from './window';
 
 app.enableSandbox();
@@ -14,13 +14,15 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // profiles, the workspace, captures, exports and spill logs live in the app's user-data folder
   const hub = new Hub({ dataDir: app.getPath('userData') });
-  const windows = new Set<number>();
+  const windows = new Map<number, WindowEvents>();
 
   const openWindow = (): void => {
     const win = createMainWindow();
     const id = win.webContents.id;
-    windows.add(id);
-    attachWindowEvents(hub, win.webContents);
+    const events = attachWindowEvents(hub, win.webContents);
+    windows.set(id, events);
+    // a reload never acknowledges what the old page had not: forget it
+    win.webContents.on('did-start-loading', () => events.reset());
     win.on('closed', () => windows.delete(id));
   };
 
@@ -34,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession();
-    registerIpcHandlers(ipcMain, hub, createSenderCheck((id) => windows.has(id), isAppUrl));
+    const check = createSenderCheck((id) => windows.has(id), isAppUrl);
+    registerIpcHandlers(ipcMain, hub, check);
+    registerAckHandler(ipcMain, (id) => windows.get(id), check);
     openWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow();

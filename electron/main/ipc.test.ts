@@ -5,6 +5,7 @@ import { Hub } from '../hub';
 import {
   attachWindowEvents,
   createSenderCheck,
+  registerAckHandler,
   registerIpcHandlers,
   type InvokeEventLike,
   type IpcMainLike,
@@ -32,11 +33,13 @@ class FakeIpcMain implements IpcMainLike {
 
 class FakeWebContents implements WebContentsLike {
   sent: NetEvent[][] = [];
+  lastSeq = 0;
   destroyed = false;
   private onDestroyed: (() => void) | undefined;
   send(channel: string, ...args: unknown[]): void {
     expect(channel).toBe(IPC_CHANNELS.events);
     this.sent.push(args[0] as NetEvent[]);
+    this.lastSeq = args[1] as number;
   }
   isDestroyed(): boolean {
     return this.destroyed;
@@ -154,3 +157,86 @@ describe('IPC adapter', () => {
     client.destroy();
   });
 });
+
+describe('IPC flow control', () => {
+  const rxBytes = (c: FakeWebContents) =>
+    c.sent.flat().reduce((n, e) => n + (e.type === 'data' && e.dir === 'rx' ? e.bytes.byteLength : 0), 0);
+
+  it('pauses TCP reading while the page has not acknowledged its batches, and delivers everything after', async () => {
+    const hub = new Hub({ highWaterBytes: 256 * 1024, lowWaterBytes: 64 * 1024 });
+    const contents = new FakeWebContents();
+    const events = attachWindowEvents(hub, contents);
+    const acks = new FakeAckIpc();
+    registerAckHandler(acks, (id) => (id === OUR_WINDOW ? events : undefined), check);
+    try {
+      const opened = (await hub.handle('session.open', {
+        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+      })) as Result<SessionInfo>;
+      if (!opened.ok) throw new Error(opened.message);
+      const client = createConnection({ host: '127.0.0.1', port: opened.data.local!.port });
+      await new Promise((r) => client.once('connect', r));
+      const total = 4 * 1024 * 1024;
+      client.write(Buffer.alloc(total, 7));
+
+      // the page acknowledges nothing: delivery stalls well short of the total
+      await new Promise((r) => setTimeout(r, 300));
+      const stalled = rxBytes(contents);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(rxBytes(contents)).toBe(stalled);
+      expect(stalled).toBeLessThan(total);
+
+      // an acknowledgement from a foreign frame changes nothing
+      acks.emit({ sender: { id: 99 }, senderFrame: { url: APP_URL, parent: null } }, contents.lastSeq);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(rxBytes(contents)).toBe(stalled);
+
+      // the page catches up, acknowledging as it goes
+      const timer = setInterval(() => acks.emit(goodEvent, contents.lastSeq), 5);
+      await expect.poll(() => rxBytes(contents), { timeout: 15_000 }).toBe(total);
+      clearInterval(timer);
+      client.destroy();
+    } finally {
+      await hub.dispose();
+    }
+  });
+
+  it('a reload forgets what the old page never acknowledged', async () => {
+    const hub = new Hub({ highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 });
+    const contents = new FakeWebContents();
+    const events = attachWindowEvents(hub, contents);
+    try {
+      const opened = (await hub.handle('session.open', {
+        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+      })) as Result<SessionInfo>;
+      if (!opened.ok) throw new Error(opened.message);
+      const client = createConnection({ host: '127.0.0.1', port: opened.data.local!.port });
+      await new Promise((r) => client.once('connect', r));
+      client.write(Buffer.alloc(1024 * 1024, 1));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(rxBytes(contents)).toBeLessThan(1024 * 1024);
+      events.reset();
+      // the new page acknowledges its own batches from now on
+      const timer = setInterval(() => events.ack(contents.lastSeq), 5);
+      await expect.poll(() => rxBytes(contents), { timeout: 15_000 }).toBe(1024 * 1024);
+      clearInterval(timer);
+      client.destroy();
+    } finally {
+      await hub.dispose();
+    }
+  });
+});
+
+/** A stand-in for ipcMain.on / removeListener. */
+class FakeAckIpc {
+  private listeners = new Set<(event: InvokeEventLike, ...args: unknown[]) => void>();
+  on(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => void): void {
+    expect(channel).toBe(IPC_CHANNELS.ack);
+    this.listeners.add(listener);
+  }
+  removeListener(_channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => void): void {
+    this.listeners.delete(listener);
+  }
+  emit(event: InvokeEventLike, seq: number): void {
+    for (const l of this.listeners) l(event, seq);
+  }
+}

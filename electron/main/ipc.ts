@@ -7,7 +7,7 @@
  * fake ipcMain and webContents (the Electron binary cannot run in CI).
  */
 import { err, IPC_CHANNELS, type NetEvent, type Result } from '../../shared/protocol';
-import type { Hub } from '../hub';
+import { eventWeight, type Hub } from '../hub';
 
 /** The parts of an IpcMainInvokeEvent the adapter reads. */
 export interface InvokeEventLike {
@@ -53,13 +53,34 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, hub: Pick<Hub, 'handle
   return () => ipcMain.removeHandler(IPC_CHANNELS.command);
 }
 
-/** Streams hub batches to one window's renderer until the window is gone. */
-export function attachWindowEvents(hub: Pick<Hub, 'attach'>, contents: WebContentsLike): () => void {
+export interface WindowEvents {
+  /** The page processed every batch up to `seq`. */
+  ack(seq: number): void;
+  /** The page is (re)loading: what it had not acknowledged will never be. */
+  reset(): void;
+  detach(): void;
+}
+
+/**
+ * Streams hub batches to one window's renderer until the window is gone.
+ * Each batch carries a sequence number that the preload acknowledges after
+ * the page handled it; the bytes not yet acknowledged are this client's
+ * backlog, which is how the hub sees a page that falls behind.
+ */
+export function attachWindowEvents(hub: Pick<Hub, 'attach'>, contents: WebContentsLike): WindowEvents {
+  const outstanding = new Map<number, number>();
+  let backlog = 0;
+  let seq = 0;
   const client = hub.attach({
     send: (events: NetEvent[]) => {
-      if (!contents.isDestroyed()) contents.send(IPC_CHANNELS.events, events);
+      if (contents.isDestroyed()) return;
+      seq += 1;
+      const w = events.reduce((n, e) => n + eventWeight(e), 0);
+      outstanding.set(seq, w);
+      backlog += w;
+      contents.send(IPC_CHANNELS.events, events, seq);
     },
-    backlog: () => 0,
+    backlog: () => backlog,
   });
   let detached = false;
   const detach = () => {
@@ -68,5 +89,38 @@ export function attachWindowEvents(hub: Pick<Hub, 'attach'>, contents: WebConten
     client.detach();
   };
   contents.once('destroyed', detach);
-  return detach;
+  return {
+    ack: (upTo) => {
+      if (!Number.isInteger(upTo)) return;
+      for (const [s, w] of outstanding) {
+        if (s > upTo) break;
+        backlog -= w;
+        outstanding.delete(s);
+      }
+    },
+    reset: () => {
+      outstanding.clear();
+      backlog = 0;
+    },
+    detach,
+  };
+}
+
+export interface IpcMainOnLike {
+  on(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => void): void;
+  removeListener(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => void): void;
+}
+
+/** Routes the preload's acknowledgements to the window they came from (same sender check as commands). */
+export function registerAckHandler(
+  ipcMain: IpcMainOnLike,
+  windowOf: (webContentsId: number) => WindowEvents | undefined,
+  isAllowed: SenderCheck,
+): () => void {
+  const listener = (event: InvokeEventLike, seq: unknown): void => {
+    if (!isAllowed(event) || typeof seq !== 'number') return;
+    windowOf(event.sender.id)?.ack(seq);
+  };
+  ipcMain.on(IPC_CHANNELS.ack, listener);
+  return () => ipcMain.removeListener(IPC_CHANNELS.ack, listener);
 }

@@ -12,11 +12,24 @@ const api: Record<string, unknown> = {};
 for (const [cmd, method] of Object.entries(COMMAND_METHODS)) {
   api[method] = (args: unknown) => ipcRenderer.invoke(IPC_CHANNELS.command, cmd, args);
 }
+// One listener for the page's lifetime: it hands each batch to the subscribers,
+// then acknowledges it, so the main process knows how far behind the page is
+// (flow control: the hub pauses TCP reading while too much is unacknowledged).
+const subscribers = new Set<(events: NetEvent[]) => void>();
+ipcRenderer.on(IPC_CHANNELS.events, (_e: IpcRendererEvent, events: NetEvent[], seq: number) => {
+  for (const cb of subscribers) {
+    try {
+      cb(events);
+    } catch (err) {
+      console.error('[wirebench] event subscriber failed', err);
+    }
+  }
+  ipcRenderer.send(IPC_CHANNELS.ack, seq);
+});
 api['onEvents'] = (cb: (events: NetEvent[]) => void) => {
-  const listener = (_e: IpcRendererEvent, events: NetEvent[]) => cb(events);
-  ipcRenderer.on(IPC_CHANNELS.events, listener);
+  subscribers.add(cb);
   return () => {
-    ipcRenderer.removeListener(IPC_CHANNELS.events, listener);
+    subscribers.delete(cb);
   };
 };
 api['platform'] = process.platform;
