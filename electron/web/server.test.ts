@@ -50,14 +50,15 @@ describe('serve mode over real loopback sockets', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('<div id="app">');
-    expect(res.headers['content-security-policy']).toBe(TEST_CSP);
+    // the page's own policy, plus frame-ancestors, which only works as a header
+    expect(res.headers['content-security-policy']).toBe(`${TEST_CSP}; frame-ancestors 'none'`);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-frame-options']).toBe('DENY');
     const js = await get(host.port, '/assets/app.js?v=1');
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(js.headers['content-security-policy']).toBe(TEST_CSP);
+    expect(js.headers['content-security-policy']).toBe(`${TEST_CSP}; frame-ancestors 'none'`);
     expect((await get(host.port, '/assets/missing.js')).status).toBe(404);
   });
 

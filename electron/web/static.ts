@@ -53,8 +53,10 @@ export function cspFromHtml(html: string): string | undefined {
 }
 
 export function securityHeaders(csp: string): Record<string, string> {
+  // frame-ancestors only works as a header (browsers ignore it in a meta tag)
+  const policy = /frame-ancestors/.test(csp) ? csp : `${csp.replace(/;\s*$/, '')}; frame-ancestors 'none'`;
   return {
-    'Content-Security-Policy': csp,
+    'Content-Security-Policy': policy,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
