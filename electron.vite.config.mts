@@ -31,6 +31,8 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified; serve mode sends it over HTTP, so minify
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
   },

@@ -48,6 +48,15 @@ describe('Hub', () => {
     await hub.dispose();
   });
 
+  /** Attach `t` to the hub, open a TCP server and connect one client to it (all undone after the test). */
+  async function attachWithClient(t: RecordingTransport): Promise<Socket> {
+    cleanups.push(hub.attach(t).detach);
+    const info = await openServer(hub);
+    const client = await connect(info.local!.port);
+    cleanups.push(() => client.destroy());
+    return client;
+  }
+
   it('answers every command with a Result and never throws', async () => {
     hub = new Hub();
     await expect(hub.handle('nope', {})).resolves.toMatchObject({ ok: false, code: 'UNKNOWN_COMMAND' });
@@ -65,10 +74,7 @@ describe('Hub', () => {
   it('batches a 1 ms trickle into about 60 flushes a second and loses no byte', async () => {
     hub = new Hub();
     const t = new RecordingTransport();
-    cleanups.push(hub.attach(t).detach);
-    const info = await openServer(hub);
-    const client = await connect(info.local!.port);
-    cleanups.push(() => client.destroy());
+    const client = await attachWithClient(t);
     await expect.poll(() => t.all().some((e) => e.type === 'peer.joined')).toBe(true);
     const startBatches = t.batches.length;
 
@@ -90,10 +96,7 @@ describe('Hub', () => {
   it('coalesces counters: at most one counters event per session per batch, and the last one is exact', async () => {
     hub = new Hub();
     const t = new RecordingTransport();
-    cleanups.push(hub.attach(t).detach);
-    const info = await openServer(hub);
-    const client = await connect(info.local!.port);
-    cleanups.push(() => client.destroy());
+    const client = await attachWithClient(t);
     for (let i = 0; i < 200; i++) client.write(Buffer.alloc(100, i));
     await expect.poll(() => t.rxBytes()).toBe(20_000);
     for (const batch of t.batches) {
@@ -117,10 +120,7 @@ describe('Hub', () => {
       paused.push(p);
       original(p);
     };
-    cleanups.push(hub.attach(t).detach);
-    const info = await openServer(hub);
-    const client = await connect(info.local!.port);
-    cleanups.push(() => client.destroy());
+    const client = await attachWithClient(t);
     await expect.poll(() => t.all().some((e) => e.type === 'peer.joined')).toBe(true);
 
     t.pending = 64 * 1024 * 1024; // the transport reports a huge backlog

@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IPC_CHANNELS, type NetEvent, type Result, type SessionInfo } from '../../shared/protocol';
 import { Hub } from '../hub';
@@ -162,6 +162,17 @@ describe('IPC flow control', () => {
   const rxBytes = (c: FakeWebContents) =>
     c.sent.flat().reduce((n, e) => n + (e.type === 'data' && e.dir === 'rx' ? e.bytes.byteLength : 0), 0);
 
+  /** Open a TCP server session on `hub` and connect one loopback client to it. */
+  async function openWithClient(hub: Hub): Promise<Socket> {
+    const opened = (await hub.handle('session.open', {
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    })) as Result<SessionInfo>;
+    if (!opened.ok) throw new Error(opened.message);
+    const client = createConnection({ host: '127.0.0.1', port: opened.data.local!.port });
+    await new Promise((r) => client.once('connect', r));
+    return client;
+  }
+
   it('pauses TCP reading while the page has not acknowledged its batches, and delivers everything after', async () => {
     const hub = new Hub({ highWaterBytes: 256 * 1024, lowWaterBytes: 64 * 1024 });
     const contents = new FakeWebContents();
@@ -169,12 +180,7 @@ describe('IPC flow control', () => {
     const acks = new FakeAckIpc();
     registerAckHandler(acks, (id) => (id === OUR_WINDOW ? events : undefined), check);
     try {
-      const opened = (await hub.handle('session.open', {
-        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
-      })) as Result<SessionInfo>;
-      if (!opened.ok) throw new Error(opened.message);
-      const client = createConnection({ host: '127.0.0.1', port: opened.data.local!.port });
-      await new Promise((r) => client.once('connect', r));
+      const client = await openWithClient(hub);
       const total = 4 * 1024 * 1024;
       client.write(Buffer.alloc(total, 7));
 
@@ -205,12 +211,7 @@ describe('IPC flow control', () => {
     const contents = new FakeWebContents();
     const events = attachWindowEvents(hub, contents);
     try {
-      const opened = (await hub.handle('session.open', {
-        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
-      })) as Result<SessionInfo>;
-      if (!opened.ok) throw new Error(opened.message);
-      const client = createConnection({ host: '127.0.0.1', port: opened.data.local!.port });
-      await new Promise((r) => client.once('connect', r));
+      const client = await openWithClient(hub);
       client.write(Buffer.alloc(1024 * 1024, 1));
       await new Promise((r) => setTimeout(r, 300));
       expect(rxBytes(contents)).toBeLessThan(1024 * 1024);

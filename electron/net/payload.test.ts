@@ -4,19 +4,10 @@ import { formatHex } from '../../shared/codec/hex';
 import { CodecError } from '../../shared/codec/types';
 import { WbError } from '../../shared/protocol/errors';
 import { MAX_SEND_BYTES, sendPayloadSchema, type SendPayloadInput } from '../../shared/protocol/schemas';
+import { thrown } from '../../shared/codec/thrown.test-util';
 
 /** Validate through the real schema (defaults applied), then encode. */
 const encode = (input: SendPayloadInput): string => formatHex(encodePayload(sendPayloadSchema.parse(input)));
-
-function wbError(fn: () => unknown): WbError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof WbError) return e;
-    throw e;
-  }
-  throw new Error('expected a WbError');
-}
 
 describe('encodePayload: text', () => {
   it('assembles escapes + GBK + CRLF + CRC-16/MODBUS little-endian', () => {
@@ -84,19 +75,19 @@ describe('encodePayload: hex and bytes', () => {
 
 describe('encodePayload: errors in the user’s words', () => {
   it('BAD_HEX keeps position and char', () => {
-    const e = wbError(() => encode({ kind: 'hex', hex: '01 0g' }));
+    const e = thrown(WbError, () => encode({ kind: 'hex', hex: '01 0g' }));
     expect(e).toMatchObject({ code: 'BAD_HEX', message: "'g' at position 5 is not a hex digit", detail: { position: 5, char: 'g' } });
     expect(e.toResult()).toEqual({ ok: false, code: 'BAD_HEX', message: e.message, detail: { position: 5, char: 'g' } });
   });
 
   it('BAD_ESCAPE keeps position and char', () => {
-    const e = wbError(() => encode({ kind: 'text', text: 'abcd\\q', escapes: true }));
+    const e = thrown(WbError, () => encode({ kind: 'text', text: 'abcd\\q', escapes: true }));
     expect(e).toMatchObject({ code: 'BAD_ESCAPE', detail: { position: 5, char: '\\q' } });
     expect(e.message).toMatch(/^Unknown escape \\q at position 5/);
   });
 
   it('UNENCODABLE without escapes points into the text', () => {
-    const e = wbError(() => encode({ kind: 'text', text: '中文😀', encoding: 'gbk' }));
+    const e = thrown(WbError, () => encode({ kind: 'text', text: '中文😀', encoding: 'gbk' }));
     expect(e).toMatchObject({
       code: 'UNENCODABLE',
       message: "The character '😀' (U+1F600) at position 3 cannot be encoded in GBK",
@@ -106,21 +97,21 @@ describe('encodePayload: errors in the user’s words', () => {
 
   it('UNENCODABLE with escapes points where the user typed the character', () => {
     // 'a' '\x01' 'b' '😀': the emoji is the 7th character typed
-    const e = wbError(() => encode({ kind: 'text', text: 'a\\x01b😀', encoding: 'gbk', escapes: true }));
+    const e = thrown(WbError, () => encode({ kind: 'text', text: 'a\\x01b😀', encoding: 'gbk', escapes: true }));
     expect(e).toMatchObject({ code: 'UNENCODABLE', detail: { position: 7, char: '😀' } });
     expect(e.message).toBe("The character '😀' (U+1F600) at position 7 cannot be encoded in GBK");
   });
 
   it('UNENCODABLE from a \\u escape points at its backslash', () => {
-    const e = wbError(() => encode({ kind: 'text', text: 'ok\\n\\uD55C', encoding: 'shift_jis', escapes: true }));
+    const e = thrown(WbError, () => encode({ kind: 'text', text: 'ok\\n\\uD55C', encoding: 'shift_jis', escapes: true }));
     expect(e).toMatchObject({ code: 'UNENCODABLE', detail: { position: 5, char: '한' } });
-    const pair = wbError(() => encode({ kind: 'text', text: '中\\x00\\uD83D\\uDE00', encoding: 'big5', escapes: true }));
+    const pair = thrown(WbError, () => encode({ kind: 'text', text: '中\\x00\\uD83D\\uDE00', encoding: 'big5', escapes: true }));
     expect(pair).toMatchObject({ detail: { position: 6, char: '😀' } });
   });
 
   it('refuses a payload that grows past the send limit once encoded', () => {
     const text = '中'.repeat(Math.floor(MAX_SEND_BYTES / 3) + 1);
-    const e = wbError(() => encode({ kind: 'text', text, encoding: 'utf-8' }));
+    const e = thrown(WbError, () => encode({ kind: 'text', text, encoding: 'utf-8' }));
     expect(e.code).toBe('PAYLOAD_TOO_LARGE');
     expect(e.message).toBe('The message is 16,777,218 bytes once encoded; Wirebench sends at most 16,777,216 bytes (16 MiB) at once');
   });

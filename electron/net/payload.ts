@@ -17,13 +17,14 @@
  * points inside what the user typed (also when escapes are on).
  */
 import { appendChecksum } from '../../shared/codec/checksum';
-import { escapeSourcePosition, parseEscapes } from '../../shared/codec/escapes';
+import { concatBytes } from '../../shared/codec/bytes';
+import { parseEscapes } from '../../shared/codec/escapes';
 import { parseHex } from '../../shared/codec/hex';
 import { lineEndingText } from '../../shared/codec/line-ending';
 import { CodecError } from '../../shared/codec/types';
 import { WbError, type ErrorDetail } from '../../shared/protocol/errors';
 import { MAX_SEND_BYTES, type SendPayload } from '../../shared/protocol/schemas';
-import { encodeText, unencodableMessage } from './text-codec';
+import { encodeEscapedText, encodeText } from './text-codec';
 
 /** CodecError → WbError (same code, message, position and char); WbError passes through; anything else is INTERNAL. */
 export function codecErrorToWbError(e: unknown): WbError {
@@ -38,54 +39,17 @@ export function codecErrorToWbError(e: unknown): WbError {
   return new WbError('INTERNAL', `Could not prepare the payload: ${message}`);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Code point offset (0-based) inside `text` → UTF-16 offset. */
-function unitOffsetOfCodePoint(text: string, codePoints: number): number {
-  let i = 0;
-  for (let n = 0; n < codePoints && i < text.length; n++) {
-    const c = text.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-  }
-  return i;
-}
-
 function encodeTextPayload(p: Extract<SendPayload, { kind: 'text' }>): Uint8Array {
   const parts: Uint8Array[] = [];
   if (!p.escapes) {
     parts.push(encodeText(p.text, p.encoding));
   } else {
-    const segments = parseEscapes(p.text);
-    segments.forEach((seg, index) => {
-      if (seg.kind === 'bytes') {
-        parts.push(seg.bytes);
-        return;
-      }
-      try {
-        parts.push(encodeText(seg.text, p.encoding));
-      } catch (e) {
-        if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE' || e.position === undefined) throw e;
-        // report where the user typed it, not where it sits in the unescaped text
-        const unit = unitOffsetOfCodePoint(seg.text, e.position - 1);
-        const position = escapeSourcePosition(p.text, index, unit);
-        const char = e.char ?? '';
-        throw new CodecError('UNENCODABLE', unencodableMessage(char, position, p.encoding), position, char);
-      }
+    parseEscapes(p.text).forEach((seg, index) => {
+      parts.push(seg.kind === 'bytes' ? seg.bytes : encodeEscapedText(seg.text, p.encoding, p.text, index));
     });
   }
   if (p.lineEnding !== 'none') parts.push(encodeText(lineEndingText(p.lineEnding), p.encoding));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');

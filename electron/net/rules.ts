@@ -32,7 +32,7 @@
  * - Regexes run on the main engine thread: a pathological pattern on a long
  *   message is slow for every session, so keep patterns simple and anchored.
  */
-import { escapeSourcePosition } from '../../shared/codec/escapes';
+import { concatBytes } from '../../shared/codec/bytes';
 import { codePointPosition } from '../../shared/codec/hex';
 import { lineEndingText } from '../../shared/codec/line-ending';
 import { CodecError } from '../../shared/codec/types';
@@ -49,7 +49,7 @@ import {
 import { MAX_SEND_BYTES } from '../../shared/protocol/schemas';
 import { compileMatch, type Found, type Test } from '../../shared/rules/match';
 import { parseTemplate, type TemplatePart } from '../../shared/rules/template';
-import { encodeText, unencodableMessage } from './text-codec';
+import { encodeEscapedText, encodeText, unencodableMessage } from './text-codec';
 
 export interface PeerContext {
   /** stable per connection or per UDP source; counters are kept per key */
@@ -110,35 +110,12 @@ class ReplyError extends Error {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** The first `max` UTF-16 units of `text`, without a dangling half of a surrogate pair. */
 function firstChars(text: string, max: number): string {
   let s = text.length > max ? text.slice(0, max) : text;
   const last = s.charCodeAt(s.length - 1);
   if (s.length < text.length && last >= 0xd800 && last <= 0xdbff) s = s.slice(0, -1);
   return s;
-}
-
-/** UTF-16 offset of the `n`th code point (0-based) of `text`. */
-function unitOffset(text: string, n: number): number {
-  let i = 0;
-  for (let k = 0; k < n && i < text.length; k++) {
-    const c = text.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-  }
-  return i;
 }
 
 export class RuleEngine {
@@ -338,17 +315,16 @@ export class RuleEngine {
     if (spec.mode === 'text' && spec.lineEnding && spec.lineEnding !== 'none') {
       push(encodeText(lineEndingText(spec.lineEnding), encoding));
     }
-    return out.length === 0 ? new Uint8Array(0) : concat(out);
+    return out.length === 0 ? new Uint8Array(0) : concatBytes(out);
   }
 
   /** Encode typed text; an unencodable character is reported where it was typed. */
   private encodeLiteral(template: string, p: Extract<TemplatePart, { kind: 'text' }>, encoding: Encoding): Uint8Array {
     try {
-      return encodeText(p.text, encoding);
+      return encodeEscapedText(p.text, encoding, p.source, p.segment);
     } catch (e) {
       if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE' || e.position === undefined) throw e;
-      const inSource = escapeSourcePosition(p.source, p.segment, unitOffset(p.text, e.position - 1));
-      const position = codePointPosition(template, p.at) - 1 + inSource;
+      const position = codePointPosition(template, p.at) - 1 + e.position;
       const char = e.char ?? '';
       throw new ReplyError('UNENCODABLE', `Reply not sent: ${unencodableMessage(char, position, encoding)} (position in the reply template)`, position, char);
     }

@@ -1,6 +1,8 @@
 /**
- * Socket helpers the session kinds share: endpoints, option errors and a
- * write that settles after its callback (and 'drain' under backpressure).
+ * Socket helpers the session kinds share: endpoints, option errors, a write
+ * that settles after its callback (and 'drain' under backpressure), and the
+ * life of one TCP connection (client or accepted peer): its events, its
+ * write queue, pausing, and a graceful end.
  */
 import type { Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
@@ -67,6 +69,109 @@ export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint):
       done(toWbError(err, ctx));
     }
   });
+}
+
+/** What both TCP session kinds keep about one live connection. */
+export interface TcpConn {
+  socket: Socket;
+  remote: Endpoint;
+  /** this connection's writes, one after the other */
+  queue: Promise<unknown>;
+  /** why it closed, decided by the first of: error, peer FIN, a local end */
+  closeReason: string | undefined;
+  closeError: WbError | undefined;
+  /** reading paused because rule replies queue up */
+  replyPaused: boolean;
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** A fresh connection's state: nothing queued, not paused, no close decided yet. */
+export function newTcpConn(socket: Socket, remote: Endpoint): TcpConn {
+  return {
+    socket,
+    remote,
+    queue: Promise.resolve(),
+    closeReason: undefined,
+    closeError: undefined,
+    replyPaused: false,
+    graceTimer: undefined,
+  };
+}
+
+export interface TcpConnHandlers {
+  data(chunk: Buffer): void;
+  /** the connection's first error (later ones are ignored), in the user's words */
+  error(err: WbError): void;
+  close(): void;
+}
+
+/**
+ * Wire an established connection's socket. A peer FIN or the first error
+ * decides `closeReason`; data and close handlers never throw into the event
+ * loop.
+ */
+export function wireTcpConn(conn: TcpConn, on: TcpConnHandlers): void {
+  const { socket, remote } = conn;
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      on.data(chunk);
+    } catch {
+      // never escape into the event loop
+    }
+  });
+  socket.on('end', () => {
+    conn.closeReason ??= 'Closed by peer';
+  });
+  socket.on('error', (e) => {
+    if (conn.closeError) return; // one error event per connection
+    const err = toWbError(e, { op: 'send', host: remote.address, port: remote.port });
+    conn.closeError = err;
+    conn.closeReason ??= err.message;
+    on.error(err);
+  });
+  socket.on('close', () => {
+    try {
+      on.close();
+    } catch {
+      // never escape into the event loop
+    }
+  });
+}
+
+/** Queue `bytes` behind the connection's earlier writes; settles like {@link writeChunk}. */
+export function queueWrite(conn: TcpConn, bytes: Uint8Array): Promise<void> {
+  const job = conn.queue.then(() => writeChunk(conn.socket, bytes, conn.remote));
+  conn.queue = job.catch(() => undefined);
+  return job;
+}
+
+/** Half-close (FIN) now; destroy the socket if the other side has not closed within `graceMs`. */
+export function endTcpConn(conn: TcpConn, graceMs: number): void {
+  conn.socket.end();
+  conn.graceTimer ??= setTimeout(() => {
+    conn.graceTimer = undefined;
+    conn.socket.destroy();
+  }, graceMs);
+}
+
+export function clearGraceTimer(conn: TcpConn): void {
+  if (conn.graceTimer !== undefined) clearTimeout(conn.graceTimer);
+  conn.graceTimer = undefined;
+}
+
+/** Pause or resume reading for rule replies; reading stays paused while the session's reading is paused. */
+export function setReplyPaused(conn: TcpConn, paused: boolean, readPaused: boolean): void {
+  conn.replyPaused = paused;
+  if (conn.socket.destroyed) return;
+  if (paused) conn.socket.pause();
+  else if (!readPaused) conn.socket.resume();
+}
+
+/** Pause or resume the session's reading; reading stays paused while rule replies queue up. */
+export function setConnReadPaused(conn: TcpConn, paused: boolean): void {
+  if (conn.socket.destroyed) return;
+  if (paused) conn.socket.pause();
+  else if (!conn.replyPaused) conn.socket.resume();
 }
 
 const fmt = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);

@@ -10,7 +10,7 @@
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
-import { zeroCounters, type Counters, type Endpoint, type PeerInfo, type SendReport } from '../../shared/protocol/model';
+import { zeroCounters, type Counters, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpClientConfig } from '../../shared/protocol/schemas';
 import { formatHostPort, formatSeconds, toWbError } from './errors';
 import {
@@ -19,11 +19,20 @@ import {
   formatEndpoint,
   localOf,
   remoteOf,
-  writeChunk,
   type RxState,
   type SendOptions,
   type SessionContext,
 } from './session-base';
+import {
+  clearGraceTimer,
+  endTcpConn,
+  newTcpConn,
+  queueWrite,
+  setConnReadPaused,
+  setReplyPaused,
+  wireTcpConn,
+  type TcpConn,
+} from './session-io';
 import type { Sender } from './session-replies';
 
 /** How long a connection a reply rule ended gets to finish its FIN handshake before it is destroyed. */
@@ -31,19 +40,10 @@ const CLOSE_GRACE_MS = 1000;
 
 export const CLIENT_PEER_ID = 'conn';
 
-interface Conn {
-  socket: Socket;
-  remote: Endpoint;
+interface Conn extends TcpConn {
   rx: RxState;
   counters: Counters;
   connectedAt: number;
-  /** why it closed, decided by the first of: error, peer FIN, stop */
-  closeReason: string | undefined;
-  closeError: WbError | undefined;
-  queue: Promise<unknown>;
-  /** reading paused because rule replies queue up */
-  replyPaused: boolean;
-  graceTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class TcpClientSession extends SessionBase<TcpClientConfig> {
@@ -158,45 +158,20 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     socket.removeAllListeners('error');
     const remote = remoteOf(socket);
     const conn: Conn = {
-      socket,
-      remote,
+      ...newTcpConn(socket, remote),
       rx: this.newRx(),
       counters: zeroCounters(),
       connectedAt: this.ctx.now(),
-      closeReason: undefined,
-      closeError: undefined,
-      queue: Promise.resolve(),
-      replyPaused: false,
-      graceTimer: undefined,
     };
     this.conn = conn;
     this.retries = 0;
     this.remote = remote;
     this.local = localOf(socket);
     const meta = { peerId: CLIENT_PEER_ID, remote, counters: conn.counters };
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.rxChunk(conn.rx, chunk, meta);
-      } catch {
-        // never escape into the event loop
-      }
-    });
-    socket.on('end', () => {
-      conn.closeReason ??= 'Closed by peer';
-    });
-    socket.on('error', (e) => {
-      if (conn.closeError) return; // one error event per connection
-      const err = toWbError(e, { op: 'send', host: remote.address, port: remote.port });
-      conn.closeError = err;
-      conn.closeReason ??= err.message;
-      this.emitError(err, CLIENT_PEER_ID, remote);
-    });
-    socket.on('close', () => {
-      try {
-        this.onClosed(conn, gen);
-      } catch {
-        // never escape into the event loop
-      }
+    wireTcpConn(conn, {
+      data: (chunk) => this.rxChunk(conn.rx, chunk, meta),
+      error: (err) => this.emitError(err, CLIENT_PEER_ID, remote),
+      close: () => this.onClosed(conn, gen),
     });
     if (this.readPaused) socket.pause();
     this.setStatus('connected', `Connected to ${formatEndpoint(remote)}`);
@@ -204,8 +179,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   }
 
   private onClosed(conn: Conn, gen: number): void {
-    if (conn.graceTimer !== undefined) clearTimeout(conn.graceTimer);
-    conn.graceTimer = undefined;
+    clearGraceTimer(conn);
     this.rxEnd(conn.rx, { peerId: CLIENT_PEER_ID, remote: conn.remote, counters: conn.counters });
     if (this.conn !== conn) return; // stop()/restart already reported it
     this.replies.forget({ peerId: CLIENT_PEER_ID, remote: conn.remote });
@@ -284,20 +258,11 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     const conn = this.conn;
     if (!conn || conn.socket.closed) return;
     conn.closeReason ??= reason;
-    conn.socket.end();
-    conn.graceTimer ??= setTimeout(() => {
-      conn.graceTimer = undefined;
-      conn.socket.destroy();
-    }, CLOSE_GRACE_MS);
+    endTcpConn(conn, CLOSE_GRACE_MS);
   }
 
   protected pauseSender(_sender: Sender, paused: boolean): void {
-    const conn = this.conn;
-    if (!conn) return;
-    conn.replyPaused = paused;
-    if (conn.socket.destroyed) return;
-    if (paused) conn.socket.pause();
-    else if (!this.readPaused) conn.socket.resume();
+    if (this.conn) setReplyPaused(this.conn, paused, this.readPaused);
   }
 
   async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
@@ -305,9 +270,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
       throw new WbError('INVALID_ARGUMENT', 'A TCP client sends only to its own connection', { field: 'target' });
     const conn = this.conn;
     if (!conn) throw new WbError('NOT_CONNECTED', `Not connected to ${this.target}`);
-    const job = conn.queue.then(() => writeChunk(conn.socket, bytes, conn.remote));
-    conn.queue = job.catch(() => undefined);
-    await job;
+    await queueWrite(conn, bytes);
     this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters, opts);
     this.emitCounters();
     return { bytes: bytes.length, targets: 1, payload: bytes };
@@ -356,10 +319,6 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
 
   setReadPaused(paused: boolean): void {
     this.readPaused = paused;
-    const s = this.conn?.socket;
-    if (s && !s.destroyed) {
-      if (paused) s.pause();
-      else if (!this.conn?.replyPaused) s.resume();
-    }
+    if (this.conn) setConnReadPaused(this.conn, paused);
   }
 }

@@ -18,30 +18,31 @@ import {
   formatEndpoint,
   localOf,
   remoteOf,
-  writeChunk,
   type RxState,
   type SendOptions,
   type SessionContext,
 } from './session-base';
+import {
+  clearGraceTimer,
+  endTcpConn,
+  newTcpConn,
+  queueWrite,
+  setConnReadPaused,
+  setReplyPaused,
+  wireTcpConn,
+  type TcpConn,
+} from './session-io';
 import type { Sender } from './session-replies';
 
 /** How long a disconnected peer gets to finish its FIN handshake before it is destroyed. */
 const DISCONNECT_GRACE_MS = 1000;
 
-interface Peer {
+interface Peer extends TcpConn {
   peerId: string;
-  socket: Socket;
-  remote: Endpoint;
   local: Endpoint;
   connectedAt: number;
   counters: Counters;
   rx: RxState;
-  queue: Promise<unknown>;
-  leaveReason: string | undefined;
-  error: WbError | undefined;
-  graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** reading paused because its rule replies queue up */
-  replyPaused: boolean;
 }
 
 export class TcpServerSession extends SessionBase<TcpServerConfig> {
@@ -115,44 +116,19 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     socket.setNoDelay(this.config.noDelay);
     socket.setKeepAlive(this.config.keepAlive);
     const peer: Peer = {
+      ...newTcpConn(socket, remote),
       peerId: `p${this.nextPeer++}`,
-      socket,
-      remote,
       local: localOf(socket),
       connectedAt: this.ctx.now(),
       counters: zeroCounters(),
       rx: this.newRx(),
-      queue: Promise.resolve(),
-      leaveReason: undefined,
-      error: undefined,
-      graceTimer: undefined,
-      replyPaused: false,
     };
     this.peerMap.set(peer.peerId, peer);
     const meta = { peerId: peer.peerId, remote, counters: peer.counters };
-    socket.on('error', (e) => {
-      if (peer.error) return;
-      const err = toWbError(e, { op: 'send', host: remote.address, port: remote.port });
-      peer.error = err;
-      peer.leaveReason ??= err.message;
-      this.emitError(err, peer.peerId, remote);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.rxChunk(peer.rx, chunk, meta);
-      } catch {
-        // never escape into the event loop
-      }
-    });
-    socket.on('end', () => {
-      peer.leaveReason ??= 'Closed by peer';
-    });
-    socket.on('close', () => {
-      try {
-        this.onPeerClosed(peer);
-      } catch {
-        // never escape into the event loop
-      }
+    wireTcpConn(peer, {
+      data: (chunk) => this.rxChunk(peer.rx, chunk, meta),
+      error: (err) => this.emitError(err, peer.peerId, remote),
+      close: () => this.onPeerClosed(peer),
     });
     if (this.readPaused) socket.pause();
     this.emit({ type: 'peer.joined', ts: this.ctx.now(), sessionId: this.id, peer: this.peerInfo(peer) });
@@ -161,8 +137,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   }
 
   private onPeerClosed(peer: Peer): void {
-    if (peer.graceTimer !== undefined) clearTimeout(peer.graceTimer);
-    peer.graceTimer = undefined;
+    clearGraceTimer(peer);
     this.rxEnd(peer.rx, { peerId: peer.peerId, remote: peer.remote, counters: peer.counters });
     if (this.peerMap.get(peer.peerId) !== peer) return;
     this.replies.forget(peer);
@@ -173,7 +148,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       sessionId: this.id,
       peerId: peer.peerId,
       remote: peer.remote,
-      reason: peer.leaveReason ?? 'Connection closed',
+      reason: peer.closeReason ?? 'Connection closed',
     });
     this.emitCounters();
   }
@@ -184,7 +159,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     this.replies.cancelAll();
     const closing: Promise<void>[] = [];
     for (const peer of this.peerMap.values()) {
-      peer.leaveReason ??= 'Server stopped';
+      peer.closeReason ??= 'Server stopped';
       closing.push(this.destroyPeer(peer));
     }
     if (server) {
@@ -209,22 +184,12 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   async disconnectPeer(peerId: string): Promise<void> {
     const peer = this.peerMap.get(peerId);
     if (!peer) throw new WbError('PEER_NOT_FOUND', `No client '${peerId}' is connected to this server`);
-    peer.leaveReason ??= 'Disconnected by you';
+    peer.closeReason ??= 'Disconnected by you';
     if (peer.socket.closed) return;
     await new Promise<void>((resolve) => {
       peer.socket.once('close', () => resolve());
-      this.endPeer(peer);
+      endTcpConn(peer, DISCONNECT_GRACE_MS);
     });
-  }
-
-  /** Half-close (FIN) and give the peer a moment to close its side before destroying. */
-  private endPeer(peer: Peer): void {
-    peer.socket.end();
-    if (peer.graceTimer !== undefined) return;
-    peer.graceTimer = setTimeout(() => {
-      peer.graceTimer = undefined;
-      peer.socket.destroy();
-    }, DISCONNECT_GRACE_MS);
   }
 
   protected sendReply(bytes: Uint8Array, to: 'sender' | 'all', sender: Sender): Promise<SendReport> {
@@ -235,17 +200,13 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   protected closeSender(sender: Sender, reason: string): void {
     const peer = sender.peerId !== undefined ? this.peerMap.get(sender.peerId) : undefined;
     if (!peer || peer.socket.closed) return;
-    peer.leaveReason ??= reason;
-    this.endPeer(peer);
+    peer.closeReason ??= reason;
+    endTcpConn(peer, DISCONNECT_GRACE_MS);
   }
 
   protected pauseSender(sender: Sender, paused: boolean): void {
     const peer = sender.peerId !== undefined ? this.peerMap.get(sender.peerId) : undefined;
-    if (!peer) return;
-    peer.replyPaused = paused;
-    if (peer.socket.destroyed) return;
-    if (paused) peer.socket.pause();
-    else if (!this.readPaused) peer.socket.resume();
+    if (peer) setReplyPaused(peer, paused, this.readPaused);
   }
 
   async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
@@ -262,9 +223,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     }
     const results = await Promise.allSettled(
       peers.map(async (p) => {
-        const job = p.queue.then(() => writeChunk(p.socket, bytes, p.remote));
-        p.queue = job.catch(() => undefined);
-        await job;
+        await queueWrite(p, bytes);
         this.recordTx(bytes, p.remote, p.peerId, p.counters, opts);
       }),
     );
@@ -318,10 +277,6 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
 
   setReadPaused(paused: boolean): void {
     this.readPaused = paused;
-    for (const p of this.peerMap.values()) {
-      if (p.socket.destroyed) continue;
-      if (paused) p.socket.pause();
-      else if (!p.replyPaused) p.socket.resume();
-    }
+    for (const p of this.peerMap.values()) setConnReadPaused(p, paused);
   }
 }

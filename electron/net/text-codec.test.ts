@@ -4,18 +4,22 @@ import { createDecoder, decodeText, encodeText, isSupportedEncoding } from './te
 import { formatHex } from '../../shared/codec/hex';
 import { CodecError } from '../../shared/codec/types';
 import { ENCODINGS, type Encoding } from '../../shared/protocol/encodings';
+import { thrown } from '../../shared/codec/thrown.test-util';
 
 const hex = (b: Uint8Array): string => formatHex(b);
 const fromHex = (s: string): Uint8Array => Uint8Array.from(s.split(' ').filter(Boolean).map((x) => parseInt(x, 16)));
 
-function codecError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
+/** Decode `bytes` in pieces cut at `cuts` (each taken modulo length + 1) with one streaming decoder. */
+function decodeSplit(bytes: Uint8Array, e: Encoding, cuts: number[]): string {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const d = createDecoder(e);
+  let text = '';
+  let from = 0;
+  for (const p of [...points, bytes.length]) {
+    text += d.write(bytes.subarray(from, p));
+    from = p;
   }
-  throw new Error('expected a CodecError');
+  return text + d.end();
 }
 
 /** Known byte values, each checked both ways. */
@@ -86,24 +90,24 @@ describe('refusing what an encoding cannot represent', () => {
     ['big5', '中😀', 2, '😀', "The character '😀' (U+1F600) at position 2 cannot be encoded in Big5"],
     ['euc-kr', '한😀', 2, '😀', "The character '😀' (U+1F600) at position 2 cannot be encoded in EUC-KR"],
   ])('%s refuses %j at %d', (encoding, text, position, char, message) => {
-    const e = codecError(() => encodeText(text, encoding));
+    const e = thrown(CodecError, () => encodeText(text, encoding));
     expect(e).toMatchObject({ code: 'UNENCODABLE', position, char, message });
   });
 
   it('counts positions in code points: emoji before the culprit count once', () => {
-    expect(codecError(() => encodeText('😀😀\uD800', 'utf-8'))).toMatchObject({ position: 3, char: '\uD800' });
-    expect(codecError(() => encodeText('😀😀한', 'gbk'))).toMatchObject({ position: 1, char: '😀' });
-    expect(codecError(() => encodeText('中中中é😀', 'gbk'))).toMatchObject({ position: 5, char: '😀' });
+    expect(thrown(CodecError, () => encodeText('😀😀\uD800', 'utf-8'))).toMatchObject({ position: 3, char: '\uD800' });
+    expect(thrown(CodecError, () => encodeText('😀😀한', 'gbk'))).toMatchObject({ position: 1, char: '😀' });
+    expect(thrown(CodecError, () => encodeText('中中中é😀', 'gbk'))).toMatchObject({ position: 5, char: '😀' });
   });
 
   it('reports the first bad character even after a literal ?', () => {
-    expect(codecError(() => encodeText('??a😀', 'gbk'))).toMatchObject({ position: 4 });
-    expect(codecError(() => encodeText('\uFFFD\uD800', 'utf-8'))).toMatchObject({ position: 2 });
+    expect(thrown(CodecError, () => encodeText('??a😀', 'gbk'))).toMatchObject({ position: 4 });
+    expect(thrown(CodecError, () => encodeText('\uFFFD\uD800', 'utf-8'))).toMatchObject({ position: 2 });
   });
 
   it('refuses lone surrogates in every encoding, UTF-16 included', () => {
     for (const e of ['utf-8', 'utf-16le', 'utf-16be', 'gb18030'] as const) {
-      const err = codecError(() => encodeText('ab\uD800c', e));
+      const err = thrown(CodecError, () => encodeText('ab\uD800c', e));
       expect(err).toMatchObject({ code: 'UNENCODABLE', position: 3, char: '\uD800' });
       expect(err.message).toContain('lone surrogate U+D800');
     }
@@ -132,18 +136,18 @@ describe('refusing what an encoding cannot represent', () => {
 
   it('sends a Shift_JIS look-alike mapping (¥ → 5C) instead of refusing it', () => {
     expect(hex(encodeText('¥100', 'shift_jis'))).toBe('5C 31 30 30');
-    expect(codecError(() => encodeText('¥한', 'shift_jis'))).toMatchObject({ position: 2, char: '한' });
+    expect(thrown(CodecError, () => encodeText('¥한', 'shift_jis'))).toMatchObject({ position: 2, char: '한' });
   });
 
   it('finds a lone surrogate in UTF-16 after other characters', () => {
-    expect(codecError(() => encodeText('😀x\uDC00', 'utf-16le'))).toMatchObject({ position: 3 });
+    expect(thrown(CodecError, () => encodeText('😀x\uDC00', 'utf-16le'))).toMatchObject({ position: 3 });
   });
 
   it('refuses an unknown encoding', () => {
     expect(isSupportedEncoding('gbk')).toBe(true);
     expect(isSupportedEncoding('koi8-r')).toBe(false);
-    expect(codecError(() => encodeText('a', 'koi8-r' as Encoding)).code).toBe('UNKNOWN_ENCODING');
-    expect(codecError(() => createDecoder('latin2' as Encoding)).code).toBe('UNKNOWN_ENCODING');
+    expect(thrown(CodecError, () => encodeText('a', 'koi8-r' as Encoding)).code).toBe('UNKNOWN_ENCODING');
+    expect(thrown(CodecError, () => createDecoder('latin2' as Encoding)).code).toBe('UNKNOWN_ENCODING');
   });
 });
 
@@ -211,15 +215,7 @@ describe('streaming decoder', () => {
           } catch {
             return; // not representable in this encoding
           }
-          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-          const d = createDecoder(e);
-          let text = '';
-          let from = 0;
-          for (const p of [...points, bytes.length]) {
-            text += d.write(bytes.subarray(from, p));
-            from = p;
-          }
-          expect(text + d.end()).toBe(decodeText(bytes, e));
+          expect(decodeSplit(bytes, e, cuts)).toBe(decodeText(bytes, e));
         },
       ),
       { numRuns: 300 },
@@ -229,15 +225,7 @@ describe('streaming decoder', () => {
   it('decodes any split of arbitrary bytes exactly like a one-shot decode', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ENCODINGS), fc.uint8Array({ maxLength: 24 }), fc.array(fc.nat(), { maxLength: 6 }), (e, bytes, cuts) => {
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const d = createDecoder(e);
-        let text = '';
-        let from = 0;
-        for (const p of [...points, bytes.length]) {
-          text += d.write(bytes.subarray(from, p));
-          from = p;
-        }
-        expect(text + d.end()).toBe(decodeText(bytes, e));
+        expect(decodeSplit(bytes, e, cuts)).toBe(decodeText(bytes, e));
       }),
       { numRuns: 1000 },
     );
@@ -248,15 +236,7 @@ describe('streaming decoder', () => {
     fc.assert(
       fc.property(cjk, fc.constantFrom<Encoding>('gbk', 'utf-8', 'gb18030'), fc.array(fc.nat(), { maxLength: 8 }), (s, e, cuts) => {
         const bytes = encodeText(s, e);
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const d = createDecoder(e);
-        let text = '';
-        let from = 0;
-        for (const p of [...points, bytes.length]) {
-          text += d.write(bytes.subarray(from, p));
-          from = p;
-        }
-        expect(text + d.end()).toBe(s);
+        expect(decodeSplit(bytes, e, cuts)).toBe(s);
       }),
       { numRuns: 200 },
     );

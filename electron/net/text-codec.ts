@@ -12,6 +12,7 @@
  *   its last byte arrives.
  */
 import iconv from 'iconv-lite';
+import { escapeSourcePosition } from '../../shared/codec/escapes';
 import { codePointAtIndex, codePointPosition } from '../../shared/codec/hex';
 import { CodecError } from '../../shared/codec/types';
 import { ENCODINGS, ENCODING_LABELS, type Encoding } from '../../shared/protocol/encodings';
@@ -88,6 +89,35 @@ export function encodeText(text: string, encoding: Encoding): Uint8Array {
   const char = codePointAtIndex(text, bad);
   const position = codePointPosition(text, bad);
   throw new CodecError('UNENCODABLE', unencodableMessage(char, position, encoding), position, char);
+}
+
+/** UTF-16 offset of the code point at 0-based code-point offset `codePoints` in `text`. */
+function unitOffsetOfCodePoint(text: string, codePoints: number): number {
+  let i = 0;
+  for (let n = 0; n < codePoints && i < text.length; n++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * Encode `text`, the text segment number `segment` of parseEscapes(`source`).
+ * An unencodable character is reported where the user typed it in `source`,
+ * not where it sits in the unescaped text.
+ *
+ * @throws CodecError UNENCODABLE with the 1-based code-point position in `source`
+ *   and the character, or UNKNOWN_ENCODING.
+ */
+export function encodeEscapedText(text: string, encoding: Encoding, source: string, segment: number): Uint8Array {
+  try {
+    return encodeText(text, encoding);
+  } catch (e) {
+    if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE' || e.position === undefined) throw e;
+    const position = escapeSourcePosition(source, segment, unitOffsetOfCodePoint(text, e.position - 1));
+    const char = e.char ?? '';
+    throw new CodecError('UNENCODABLE', unencodableMessage(char, position, encoding), position, char);
+  }
 }
 
 /**

@@ -6,17 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WbError } from '../../shared/protocol';
 import { fromJson, parseProfileJson, profileFileName, toJson } from './profile-json';
 import { BUILTIN_PROFILES, ProfileStore } from './profiles';
+import { thrown } from '../../shared/codec/thrown.test-util';
 import { sampleProfile } from './profiles.test-util';
-
-const errorOf = (fn: () => unknown): WbError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof WbError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-};
 
 describe('ProfileStore', () => {
   let dir: string;
@@ -37,8 +28,8 @@ describe('ProfileStore', () => {
     expect(smtp.sessions[0]?.config).toMatchObject({ kind: 'tcp-server', host: '127.0.0.1', port: 2525 });
     expect(smtp.sessions[0]?.rules?.greeting).toBeDefined();
     expect(store.get('HTTP responder').sessions[0]?.config).toMatchObject({ port: 8080, framing: { kind: 'delimiter' } });
-    expect(errorOf(() => store.save({ ...sampleProfile(), name: 'smtp server' })).message).toMatch(/built-in example/);
-    expect(errorOf(() => store.delete('SMTP server')).message).toMatch(/built-in example/);
+    expect(thrown(WbError, () => store.save({ ...sampleProfile(), name: 'smtp server' })).message).toMatch(/built-in example/);
+    expect(thrown(WbError, () => store.delete('SMTP server')).message).toMatch(/built-in example/);
     expect(BUILTIN_PROFILES).toHaveLength(2);
   });
 
@@ -58,8 +49,8 @@ describe('ProfileStore', () => {
     store.save(sampleProfile('A first'));
     expect(store.list().map((x) => x.name)).toEqual(['SMTP server', 'HTTP responder', 'A first', 'Lab bench']);
     store.delete('Lab bench');
-    expect(errorOf(() => store.get('Lab bench')).message).toBe("There is no profile named 'Lab bench'");
-    expect(errorOf(() => store.delete('Lab bench')).code).toBe('INVALID_ARGUMENT');
+    expect(thrown(WbError, () => store.get('Lab bench')).message).toBe("There is no profile named 'Lab bench'");
+    expect(thrown(WbError, () => store.delete('Lab bench')).code).toBe('INVALID_ARGUMENT');
     // a second store on the same folder sees the same data
     expect(new ProfileStore(dir).list().map((x) => x.name)).toEqual(['SMTP server', 'HTTP responder', 'A first']);
   });
@@ -70,12 +61,12 @@ describe('ProfileStore', () => {
     const bad = JSON.parse(store.export('Lab bench').json) as { name: string; sessions: { config: { port: number } }[] };
     bad.name = 'Imported';
     (bad.sessions[0] as { config: { port: number; kind: string } }).config = { kind: 'tcp-client', host: 'x', port: 70000 } as never;
-    const e = errorOf(() => store.import(JSON.stringify(bad)));
+    const e = thrown(WbError, () => store.import(JSON.stringify(bad)));
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.message).toContain('sessions.0.config.port: port must be between 1 and 65535');
     expect(e.detail?.field).toBe('sessions.0.config.port');
-    expect(errorOf(() => store.import('{ not json')).message).toMatch(/^The file is not valid JSON/);
-    expect(errorOf(() => store.import('{"name":"x"}')).message).toMatch(/not a Wirebench profile/);
+    expect(thrown(WbError, () => store.import('{ not json')).message).toMatch(/^The file is not valid JSON/);
+    expect(thrown(WbError, () => store.import('{"name":"x"}')).message).toMatch(/not a Wirebench profile/);
     expect(readFileSync(store.path, 'utf8')).toBe(before);
     expect(store.list().map((x) => x.name)).not.toContain('Imported');
   });

@@ -3,19 +3,10 @@ import fc from 'fast-check';
 import { escapeSourcePosition, parseEscapes, type EscapeSegment } from './escapes';
 import { lineEndingBytes, lineEndingText } from './line-ending';
 import { CodecError } from './types';
+import { thrown } from './thrown.test-util';
 
 const text = (t: string): EscapeSegment => ({ kind: 'text', text: t });
 const bytes = (...b: number[]): EscapeSegment => ({ kind: 'bytes', bytes: Uint8Array.from(b) });
-
-function codecError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
 
 describe('parseEscapes', () => {
   it('leaves plain text alone', () => {
@@ -39,32 +30,32 @@ describe('parseEscapes', () => {
   });
 
   it('reports an unknown escape at its backslash', () => {
-    const e = codecError(() => parseEscapes('abcd\\q'));
+    const e = thrown(CodecError, () => parseEscapes('abcd\\q'));
     expect(e.code).toBe('BAD_ESCAPE');
     expect(e.message).toMatch(/^Unknown escape \\q at position 5: /);
     expect(e).toMatchObject({ position: 5, char: '\\q' });
   });
 
   it('reports incomplete \\x and \\u escapes', () => {
-    expect(codecError(() => parseEscapes('ab\\x4'))).toMatchObject({ position: 3, char: '\\x4' });
-    expect(codecError(() => parseEscapes('ab\\x4'))).toHaveProperty(
+    expect(thrown(CodecError, () => parseEscapes('ab\\x4'))).toMatchObject({ position: 3, char: '\\x4' });
+    expect(thrown(CodecError, () => parseEscapes('ab\\x4'))).toHaveProperty(
       'message',
       'Incomplete escape \\x4 at position 3: \\x needs two hex digits (like \\x0D)',
     );
-    expect(codecError(() => parseEscapes('\\xZZ'))).toMatchObject({ position: 1, char: '\\xZZ' });
-    expect(codecError(() => parseEscapes('x\\u12'))).toMatchObject({ position: 2, char: '\\u12' });
-    expect(codecError(() => parseEscapes('\\u12G4'))).toMatchObject({ position: 1 });
+    expect(thrown(CodecError, () => parseEscapes('\\xZZ'))).toMatchObject({ position: 1, char: '\\xZZ' });
+    expect(thrown(CodecError, () => parseEscapes('x\\u12'))).toMatchObject({ position: 2, char: '\\u12' });
+    expect(thrown(CodecError, () => parseEscapes('\\u12G4'))).toMatchObject({ position: 1 });
   });
 
   it('reports a trailing backslash', () => {
-    const e = codecError(() => parseEscapes('abc\\'));
+    const e = thrown(CodecError, () => parseEscapes('abc\\'));
     expect(e).toMatchObject({ code: 'BAD_ESCAPE', position: 4, char: '\\' });
     expect(e.message).toContain('Lone backslash at position 4');
   });
 
   it('counts positions in code points', () => {
-    expect(codecError(() => parseEscapes('😀😀\\q'))).toMatchObject({ position: 3, char: '\\q' });
-    expect(codecError(() => parseEscapes('a\\😀'))).toMatchObject({ position: 2, char: '\\😀' });
+    expect(thrown(CodecError, () => parseEscapes('😀😀\\q'))).toMatchObject({ position: 3, char: '\\q' });
+    expect(thrown(CodecError, () => parseEscapes('a\\😀'))).toMatchObject({ position: 2, char: '\\😀' });
   });
 
   it('is the identity on text without backslashes', () => {

@@ -172,11 +172,12 @@ function rawFramer(spec: FramerSpec, max: number): Framer {
   };
 }
 
-function delimiterFramer(spec: Extract<FramerSpec, { kind: 'delimiter' }>, max: number): Framer {
-  const delim = spec.delimiter.slice();
-  const dlen = delim.length;
-  const q = new ByteQueue();
-  let searchFrom = 0;
+/**
+ * A framer over one queue: each chunk is appended, then `cut` takes the
+ * complete messages off the front; flush() calls `reset` and hands out
+ * whatever is left, in pieces of at most `max` bytes.
+ */
+function queueFramer(spec: FramerSpec, max: number, q: ByteQueue, cut: () => Uint8Array[], reset: () => void): Framer {
   return {
     spec,
     get pendingBytes() {
@@ -184,34 +185,47 @@ function delimiterFramer(spec: Extract<FramerSpec, { kind: 'delimiter' }>, max: 
     },
     push(chunk) {
       q.append(chunk);
-      const out: Uint8Array[] = [];
-      for (;;) {
-        const p = q.indexOf(delim, searchFrom);
-        if (p >= 0) {
-          const len = spec.keep ? p + dlen : p;
-          if (len <= max) {
-            out.push(q.take(len));
-            if (!spec.keep) q.skip(dlen);
-          } else {
-            out.push(q.take(max));
-          }
-          searchFrom = 0;
-        } else if (q.length >= max + dlen) {
-          // no delimiter can end a message within the limit any more
-          out.push(q.take(max));
-          searchFrom = 0;
-        } else {
-          // a delimiter may still straddle the end: resume just before it
-          searchFrom = Math.max(0, q.length - dlen + 1);
-          return out;
-        }
-      }
+      return cut();
     },
     flush() {
-      searchFrom = 0;
+      reset();
       return takeAll(q, max);
     },
   };
+}
+
+function delimiterFramer(spec: Extract<FramerSpec, { kind: 'delimiter' }>, max: number): Framer {
+  const delim = spec.delimiter.slice();
+  const dlen = delim.length;
+  const q = new ByteQueue();
+  let searchFrom = 0;
+  const cut = (): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    for (;;) {
+      const p = q.indexOf(delim, searchFrom);
+      if (p >= 0) {
+        const len = spec.keep ? p + dlen : p;
+        if (len <= max) {
+          out.push(q.take(len));
+          if (!spec.keep) q.skip(dlen);
+        } else {
+          out.push(q.take(max));
+        }
+        searchFrom = 0;
+      } else if (q.length >= max + dlen) {
+        // no delimiter can end a message within the limit any more
+        out.push(q.take(max));
+        searchFrom = 0;
+      } else {
+        // a delimiter may still straddle the end: resume just before it
+        searchFrom = Math.max(0, q.length - dlen + 1);
+        return out;
+      }
+    }
+  };
+  return queueFramer(spec, max, q, cut, () => {
+    searchFrom = 0;
+  });
 }
 
 /**
@@ -243,42 +257,34 @@ function countedFramer(spec: FramerSpec, max: number, next: NextLength): Framer 
   const q = new ByteQueue();
   let remaining = 0; // bytes still due of an oversized message being emitted in pieces
   const width = spec.kind === 'length-prefix' ? spec.width : 0;
-  return {
-    spec,
-    get pendingBytes() {
-      return q.length;
-    },
-    push(chunk) {
-      q.append(chunk);
-      const out: Uint8Array[] = [];
-      for (;;) {
-        if (remaining > 0) {
-          const piece = Math.min(remaining, max);
-          if (q.length < piece) return out;
-          out.push(q.take(piece));
-          remaining -= piece;
-          continue;
-        }
-        if (q.length === 0) return out;
-        const len = next(q);
-        if (len === -1) return out;
-        if (len === BAD_PREFIX) {
-          out.push(q.take(width));
-          continue;
-        }
-        if (len > max) {
-          remaining = len;
-          continue;
-        }
-        if (q.length < len) return out;
-        out.push(q.take(len));
+  const cut = (): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    for (;;) {
+      if (remaining > 0) {
+        const piece = Math.min(remaining, max);
+        if (q.length < piece) return out;
+        out.push(q.take(piece));
+        remaining -= piece;
+        continue;
       }
-    },
-    flush() {
-      remaining = 0;
-      return takeAll(q, max);
-    },
+      if (q.length === 0) return out;
+      const len = next(q);
+      if (len === -1) return out;
+      if (len === BAD_PREFIX) {
+        out.push(q.take(width));
+        continue;
+      }
+      if (len > max) {
+        remaining = len;
+        continue;
+      }
+      if (q.length < len) return out;
+      out.push(q.take(len));
+    }
   };
+  return queueFramer(spec, max, q, cut, () => {
+    remaining = 0;
+  });
 }
 
 function idleFramer(spec: Extract<FramerSpec, { kind: 'idle' }>, max: number): Framer {

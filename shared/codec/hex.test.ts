@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { codePointPosition, formatHex, hexdump, parseHex } from './hex';
 import { CodecError } from './types';
+import { thrown } from './thrown.test-util';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
-
-function codecError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
 
 describe('parseHex', () => {
   it.each([
@@ -33,7 +24,7 @@ describe('parseHex', () => {
   });
 
   it('names the unpaired digit and where it is', () => {
-    const e = codecError(() => parseHex('01 02 3'));
+    const e = thrown(CodecError, () => parseHex('01 02 3'));
     expect(e.code).toBe('BAD_HEX');
     expect(e.message).toBe("Hex digit '3' at position 7 has no partner: hex bytes need two digits");
     expect(e.position).toBe(7);
@@ -41,40 +32,40 @@ describe('parseHex', () => {
   });
 
   it('does not pair digits across a separator', () => {
-    const e = codecError(() => parseHex('0 1'));
+    const e = thrown(CodecError, () => parseHex('0 1'));
     expect(e.position).toBe(1);
     expect(e.char).toBe('0');
   });
 
   it('finds the odd digit inside a long group', () => {
-    expect(codecError(() => parseHex('12345')).position).toBe(5);
-    expect(codecError(() => parseHex('0x123')).position).toBe(5);
+    expect(thrown(CodecError, () => parseHex('12345')).position).toBe(5);
+    expect(thrown(CodecError, () => parseHex('0x123')).position).toBe(5);
   });
 
   it('rejects a character that is not a hex digit', () => {
-    const e = codecError(() => parseHex('01 g2'));
+    const e = thrown(CodecError, () => parseHex('01 g2'));
     expect(e.message).toBe("'g' at position 4 is not a hex digit");
     expect(e).toMatchObject({ code: 'BAD_HEX', position: 4, char: 'g' });
   });
 
   it('counts positions in code points and reports the whole character', () => {
-    const e = codecError(() => parseHex('01😀02'));
+    const e = thrown(CodecError, () => parseHex('01😀02'));
     expect(e).toMatchObject({ position: 3, char: '😀' });
-    const e2 = codecError(() => parseHex('😀'));
+    const e2 = thrown(CodecError, () => parseHex('😀'));
     expect(e2).toMatchObject({ position: 1, char: '😀' });
   });
 
   it('rejects x outside a prefix and a bare prefix', () => {
-    expect(codecError(() => parseHex('01x2'))).toMatchObject({ position: 3, char: 'x' });
-    expect(codecError(() => parseHex('01 0x'))).toMatchObject({ position: 4, char: '0x' });
-    expect(codecError(() => parseHex('0x 01'))).toMatchObject({ position: 1 });
+    expect(thrown(CodecError, () => parseHex('01x2'))).toMatchObject({ position: 3, char: 'x' });
+    expect(thrown(CodecError, () => parseHex('01 0x'))).toMatchObject({ position: 4, char: '0x' });
+    expect(thrown(CodecError, () => parseHex('0x 01'))).toMatchObject({ position: 1 });
   });
 
   it('never truncates: the digit count decides', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9a-f]{0,40}$/), (s) => {
         if (s.length % 2 === 0) expect(parseHex(s).length).toBe(s.length / 2);
-        else expect(codecError(() => parseHex(s)).position).toBe(s.length);
+        else expect(thrown(CodecError, () => parseHex(s)).position).toBe(s.length);
       }),
     );
   });

@@ -1,4 +1,5 @@
 export * from './types';
+export * from './bytes';
 export * from './hex';
 export * from './escapes';
 export * from './line-ending';
