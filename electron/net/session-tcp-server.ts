@@ -50,6 +50,8 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   private readonly peerMap = new Map<string, Peer>();
   private nextPeer = 1;
   private readPaused = false;
+  /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
+  private abortStart: ((err: WbError) => void) | undefined;
 
   constructor(id: string, config: TcpServerConfig, ctx: SessionContext) {
     super(id, config, ctx);
@@ -62,13 +64,22 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     return new Promise<void>((resolve, reject) => {
       const server = createServer({ noDelay: cfg.noDelay, keepAlive: cfg.keepAlive });
       let listening = false;
+      let settled = false;
+      const fail = (err: WbError): void => {
+        if (settled) return;
+        settled = true;
+        if (this.abortStart === fail) this.abortStart = undefined;
+        reject(err);
+      };
+      this.abortStart = fail;
       server.on('error', (e) => {
         const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
         if (!listening) {
-          if (this.server === server) this.server = undefined;
+          const current = this.server === server;
+          if (current) this.server = undefined;
           server.close();
-          this.setStatus('error', err.message, err);
-          reject(err);
+          if (current) this.setStatus('error', err.message, err);
+          fail(err);
         } else {
           this.emitError(err);
         }
@@ -84,6 +95,13 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       try {
         server.listen({ host: cfg.host, port: cfg.port, ipv6Only: false }, () => {
           listening = true;
+          if (this.server !== server || settled) {
+            // stopped while the address was still being resolved: this late listener goes again
+            server.close();
+            return;
+          }
+          settled = true;
+          this.abortStart = undefined;
           const a = server.address();
           if (a && typeof a === 'object') this.local = endpoint(a.address, a.port, a.family);
           const where = this.local ? formatEndpoint(this.local) : formatHostPort(cfg.host, cfg.port);
@@ -94,7 +112,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
         const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
         this.server = undefined;
         this.setStatus('error', err.message, err);
-        reject(err);
+        fail(err);
       }
     });
   }
@@ -156,6 +174,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   async stop(reason = 'Stopped'): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.abortStart?.(new WbError('NOT_CONNECTED', 'Stopped before the server was listening'));
     this.replies.cancelAll();
     const closing: Promise<void>[] = [];
     for (const peer of this.peerMap.values()) {

@@ -59,6 +59,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   private lastSender: Endpoint | undefined;
   private readonly sources = new Map<string, RxState>();
   private readonly groupSet = new Map<string, { group: string; iface: string | undefined }>();
+  /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
+  private abortStart: ((err: WbError) => void) | undefined;
 
   constructor(id: string, config: UdpConfig, ctx: SessionContext) {
     super(id, config, ctx);
@@ -76,17 +78,26 @@ export class UdpSession extends SessionBase<UdpConfig> {
     return new Promise<void>((resolve, reject) => {
       const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false });
       let bound = false;
+      let settled = false;
+      const fail = (err: WbError): void => {
+        if (settled) return;
+        settled = true;
+        if (this.abortStart === fail) this.abortStart = undefined;
+        reject(err);
+      };
+      this.abortStart = fail;
       socket.on('error', (e) => {
         const err = toWbError(e, { op: 'bind', host, port: cfg.bindPort });
         if (!bound) {
-          if (this.socket === socket) this.socket = undefined;
+          const current = this.socket === socket;
+          if (current) this.socket = undefined;
           try {
             socket.close();
           } catch {
             // already closed
           }
-          this.setStatus('error', err.message, err);
-          reject(err);
+          if (current) this.setStatus('error', err.message, err);
+          fail(err);
         } else {
           this.emitError(err);
         }
@@ -100,6 +111,9 @@ export class UdpSession extends SessionBase<UdpConfig> {
       });
       socket.on('listening', () => {
         bound = true;
+        if (this.socket !== socket || settled) return; // stopped meanwhile: stop() closed it
+        settled = true;
+        this.abortStart = undefined;
         const a = socket.address();
         this.local = endpoint(a.address, a.port, a.family);
         this.applySocketOptions(socket);
@@ -168,6 +182,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
   async stop(reason = 'Stopped'): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
+    this.abortStart?.(new WbError('NOT_CONNECTED', 'Stopped before the UDP socket was bound'));
     this.replies.cancelAll();
     for (const rx of this.sources.values()) this.disposeRx(rx);
     this.sources.clear();

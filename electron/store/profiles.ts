@@ -10,7 +10,9 @@
  * The built-in examples (shared/rules/examples.ts) are offered as read-only
  * profiles: one TCP server each on 127.0.0.1 (SMTP on 2525, HTTP on 8080).
  */
-import Conf from 'conf';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf, { type Options } from 'conf';
 import {
   PROFILE_VERSION,
   WbError,
@@ -66,6 +68,55 @@ function storeFailed(what: string, e: unknown): WbError {
   return new WbError('WRITE_FAILED', `Could not ${what}: ${why}`, sysCode ? { sysCode } : undefined);
 }
 
+/**
+ * A file that is no longer JSON (a crash mid-write by another tool, a bad hand
+ * edit) must not lock the user out of profiles: it is renamed to
+ * `<name>.json.broken-<time>` (kept for the user) and the store starts afresh.
+ */
+function setAside(path: string): void {
+  try {
+    renameSync(path, `${path}.broken-${Date.now()}`);
+  } catch {
+    // already gone: nothing to keep
+  }
+}
+
+const isParseError = (e: unknown): boolean => e instanceof SyntaxError;
+
+function openConf<T extends Record<string, unknown>>(options: Options<T>, path: string): Conf<T> {
+  try {
+    return new Conf<T>(options);
+  } catch (e) {
+    if (!isParseError(e)) throw storeFailed(`open ${path}`, e);
+    setAside(path);
+    try {
+      return new Conf<T>(options);
+    } catch (again) {
+      throw storeFailed(`open ${path}`, again);
+    }
+  }
+}
+
+/** Run a read or write of a conf file; a file found damaged is set aside and the call tried once more. */
+function withRecovery<R>(path: string, fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isParseError(e)) throw e;
+    setAside(path);
+    return fn();
+  }
+}
+
+/** A copy without a prototype, so a profile named `__proto__` or `constructor` is an ordinary key. */
+function ownEntries(value: unknown): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) out[k] = v;
+  }
+  return out;
+}
+
 export class ProfileStore {
   private readonly profiles: Conf<ProfilesFile>;
   private readonly workspace: Conf<WorkspaceFile>;
@@ -79,8 +130,8 @@ export class ProfileStore {
       deserialize: (text: string) => fromJson(text) as never,
       configFileMode: 0o600,
     };
-    this.profiles = new Conf<ProfilesFile>({ ...common, configName: 'profiles' });
-    this.workspace = new Conf<WorkspaceFile>({ ...common, configName: 'workspace' });
+    this.profiles = openConf<ProfilesFile>({ ...common, configName: 'profiles' }, join(dataDir, 'profiles.json'));
+    this.workspace = openConf<WorkspaceFile>({ ...common, configName: 'workspace' }, join(dataDir, 'workspace.json'));
   }
 
   /** Where the profiles live (for messages and tests). */
@@ -91,16 +142,16 @@ export class ProfileStore {
   private readAll(): Record<string, unknown> {
     let all: unknown;
     try {
-      all = this.profiles.get('profiles');
+      all = withRecovery(this.profiles.path, () => this.profiles.get('profiles'));
     } catch (e) {
       throw storeFailed(`read the saved profiles (${this.profiles.path})`, e);
     }
-    return typeof all === 'object' && all !== null && !Array.isArray(all) ? { ...(all as Record<string, unknown>) } : {};
+    return ownEntries(all);
   }
 
   private writeAll(all: Record<string, unknown>): void {
     try {
-      this.profiles.set('profiles', all);
+      withRecovery(this.profiles.path, () => this.profiles.set('profiles', all));
     } catch (e) {
       throw storeFailed(`save the profiles (${this.profiles.path})`, e);
     }
@@ -120,7 +171,9 @@ export class ProfileStore {
   get(name: string): Profile {
     const b = builtin(name);
     if (b) return b;
-    const value = this.readAll()[name.trim()];
+    const all = this.readAll();
+    const key = name.trim();
+    const value = Object.hasOwn(all, key) ? all[key] : undefined;
     if (value === undefined) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
     return checkProfile(value, `The saved profile '${name}'`);
   }
@@ -146,7 +199,7 @@ export class ProfileStore {
     if (builtin(name)) throw new WbError('INVALID_ARGUMENT', `'${name}' is a built-in example and cannot be deleted`, { field: 'name' });
     const all = this.readAll();
     const key = name.trim();
-    if (!(key in all)) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
+    if (!Object.hasOwn(all, key)) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
     delete all[key];
     this.writeAll(all);
   }
@@ -166,7 +219,7 @@ export class ProfileStore {
   getWorkspace(): Profile | null {
     let value: unknown;
     try {
-      value = this.workspace.get('workspace');
+      value = withRecovery(this.workspace.path, () => this.workspace.get('workspace'));
     } catch {
       return null;
     }
@@ -178,7 +231,7 @@ export class ProfileStore {
   saveWorkspace(profile: Profile): void {
     const p = checkProfile(profile, 'The workspace');
     try {
-      this.workspace.set('workspace', { ...p, savedAt: Date.now() });
+      withRecovery(this.workspace.path, () => this.workspace.set('workspace', { ...p, savedAt: Date.now() }));
     } catch (e) {
       throw storeFailed(`save the workspace (${this.workspace.path})`, e);
     }

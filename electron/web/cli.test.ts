@@ -3,8 +3,9 @@
  * process. Builds the app first when the build is missing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags, UsageError } from './cli';
 
@@ -57,7 +58,8 @@ describe('out/main/serve.js', () => {
   });
 
   it('prints one URL with the token, serves the UI there, and exits 0 on SIGTERM', async () => {
-    const proc = spawn(process.execPath, [serveJs, '--port', '0', '--data-dir', 'some-dir'], {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-cli-'));
+    const proc = spawn(process.execPath, [serveJs, '--port', '0', '--data-dir', dataDir], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -69,7 +71,8 @@ describe('out/main/serve.js', () => {
 
     const deadline = Date.now() + 20_000;
     let line: string | undefined;
-    while (!(line = out.split('\n').find((l) => l.includes('Wirebench is serving on ')))) {
+    // the banner is several lines that may arrive in separate chunks: wait for its last one
+    while (!(line = out.split('\n').find((l) => l.includes('Wirebench is serving on '))) || !out.includes('Press Ctrl+C')) {
       if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`no URL printed:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -79,7 +82,7 @@ describe('out/main/serve.js', () => {
     expect(Number(m?.[2])).toBeGreaterThan(0);
     expect(out.split('\n').filter((l) => l.includes('?token=')).length).toBe(1);
     expect(out).toMatch(/full control of network sockets/);
-    expect(out).toContain(`Data directory: ${resolve(root, 'some-dir')}`);
+    expect(out).toContain(`Data directory: ${dataDir}`);
 
     const res = await fetch(`${url.origin}/`);
     expect(res.status).toBe(200);
@@ -89,6 +92,7 @@ describe('out/main/serve.js', () => {
 
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('refuses a non-loopback --host without --allow-remote: exit 2 and the reason', () => {
