@@ -176,6 +176,34 @@ describe('Hub', () => {
     expect(shown + dropped).toBe(N);
   });
 
+  it('never queues more than its cap for a stalled client: TCP rows beyond it are dropped from the view and reported', async () => {
+    hub = new Hub({ maxQueueBytes: 64 * 1024 });
+    const t = new RecordingTransport();
+    cleanups.push(hub.attach(t).detach);
+    const info = await openServer(hub);
+    const client = await connect(info.local!.port);
+    cleanups.push(() => client.destroy());
+    await expect.poll(() => t.all().some((e) => e.type === 'peer.joined')).toBe(true);
+    t.pending = 64 * 1024 * 1024; // the client stalls
+    await sleep(50);
+    const N = 400;
+    for (let i = 0; i < N; i++) {
+      const r = await hub.handle('session.send', { sessionId: info.sessionId, payload: { kind: 'bytes', bytes: new Uint8Array(1024) } });
+      expect(r.ok).toBe(true);
+    }
+    t.pending = 0;
+    await expect
+      .poll(() => {
+        const last = t.all().filter((e) => e.type === 'counters').at(-1);
+        return last?.type === 'counters' ? last.counters.txMessages : -1;
+      })
+      .toBe(N);
+    const shown = t.all().filter((e) => e.type === 'data' && e.dir === 'tx').length;
+    const dropped = t.all().reduce((n, e) => n + (e.type === 'view.dropped' ? e.messages : 0), 0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(shown + dropped).toBe(N);
+  });
+
   it('stops delivering to a detached client', async () => {
     hub = new Hub();
     const t = new RecordingTransport();

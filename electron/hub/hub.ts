@@ -38,6 +38,12 @@ export interface HubOptions {
   highWaterBytes?: number;
   /** …and below which it has caught up again */
   lowWaterBytes?: number;
+  /**
+   * Hard cap on one client's queue: beyond it every data row (TCP too, e.g. tx
+   * rows of a fast periodic send) is dropped from that client's view and
+   * reported, so a stalled client can never grow memory without bound.
+   */
+  maxQueueBytes?: number;
   /** Folder for captures, exports, spill logs and profiles (default: a temp folder). */
   dataDir?: string;
 }
@@ -49,6 +55,7 @@ const DEFAULTS: QueueOptions = {
   maxBatchBytes: 64 * 1024,
   highWaterBytes: 8 * 1024 * 1024,
   lowWaterBytes: 1024 * 1024,
+  maxQueueBytes: 32 * 1024 * 1024,
 };
 
 /**
@@ -102,7 +109,10 @@ class ClientQueue {
     const key = coalesceKey(event);
     if (key !== undefined) {
       this.latest.set(key, event);
-    } else if (event.type === 'data' && this.behind && this.udp.isUdp(event.sessionId)) {
+    } else if (
+      event.type === 'data' &&
+      ((this.behind && this.udp.isUdp(event.sessionId)) || this.queuedBytes >= this.opts.maxQueueBytes)
+    ) {
       const d = this.dropped.get(event.sessionId) ?? { messages: 0, bytes: 0 };
       d.messages += 1;
       d.bytes += event.bytes.byteLength;
