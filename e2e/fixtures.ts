@@ -26,7 +26,7 @@ export async function startServe(opts: { dataDir?: string; extraArgs?: string[] 
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run "npm run build" first (npm run e2e does)`);
   const token = randomBytes(18).toString('base64url');
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'wirebench-e2e-'));
-  const args = [SERVE_JS, '--port', '0', '--token', token, '--data-dir', dataDir, ...(opts.extraArgs ?? [])];
+  const args = [SERVE_JS, '--port', '0', `--token=${token}`, '--data-dir', dataDir, ...(opts.extraArgs ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (!opts.dataDir) child.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const url = await new Promise<string>((res, rej) => {

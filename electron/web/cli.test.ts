@@ -39,6 +39,8 @@ describe('parseFlags', () => {
     expect(msg(['--frobnicate'])).toMatch(/frobnicate/);
     expect(parseFlags(['--host', '0.0.0.0', '--allow-remote']).allowRemote).toBe(true);
     expect(parseFlags(['--host', '::1', '--port', '8080', '--token', 'abcdefghijklmnop']).token).toBe('abcdefghijklmnop');
+    // a token may start with '-' (base64url): the --token=… form takes it
+    expect(parseFlags(['--token=-bcdefghijklmnopq']).token).toBe('-bcdefghijklmnopq');
   });
 });
 
