@@ -131,3 +131,19 @@ export function formatRate(bps: number): string {
 
 /** Keep only digits while typing a number field. */
 export const digitsOnly = (s: string): boolean => /^\d*$/.test(s);
+
+/** A byte count for people: `812 B`, `12.3 KiB`, `100.0 MiB`, `1.50 GiB`. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 1024) return `${Math.max(0, Math.round(n || 0))} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** An IPv4 multicast group (224.0.0.0–239.255.255.255) or an IPv6 one (ff00::/8), as typed. */
+export function isMulticastGroup(text: string): boolean {
+  const s = text.trim();
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (v4) return v4.slice(1).every((p) => Number(p) <= 255) && Number(v4[1]) >= 224 && Number(v4[1]) <= 239;
+  return /^ff[0-9a-f]{0,2}:[0-9a-f:]*(%[\w.-]+)?$/i.test(s) && s.includes(':');
+}

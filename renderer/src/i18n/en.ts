@@ -168,6 +168,8 @@ const en = {
     multicast: 'Multicast',
     group: 'Multicast group',
     groupPlaceholder: 'e.g. 239.1.2.3',
+    groupBad: 'Not a multicast group: use 224.0.0.0–239.255.255.255 or an ff00::/8 address',
+    portPlaceholder: 'port',
     iface: 'Multicast interface',
     ifaceDefault: 'Default interface',
     join: 'Join',

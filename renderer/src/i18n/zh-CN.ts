@@ -164,6 +164,8 @@ const zhCN: MessageSchema = {
     multicast: '组播',
     group: '组播地址',
     groupPlaceholder: '例如 239.1.2.3',
+    groupBad: '不是组播地址：应为 224.0.0.0–239.255.255.255 或 ff00::/8 地址',
+    portPlaceholder: '端口',
     iface: '组播网卡',
     ifaceDefault: '默认网卡',
     join: '加入',
