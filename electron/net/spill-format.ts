@@ -36,14 +36,14 @@ function writeEndpoint(buf: Buffer, at: number, e: Endpoint): number {
   return at + 4 + n;
 }
 
-/** True when `text` is exactly `bytes` read as ASCII. */
-function isAsciiImage(bytes: Uint8Array, text: string): boolean {
+/**
+ * True when `text` is exactly `bytes` read as Latin-1 (so decoding can rebuild
+ * it from the bytes and the text need not be stored). A native decode and one
+ * string comparison: a JS loop over every byte was the spill log's hot spot.
+ */
+function isLatin1Image(bytes: Uint8Array, text: string): boolean {
   if (text.length !== bytes.length) return false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    if (b > 0x7f || text.charCodeAt(i) !== b) return false;
-  }
-  return true;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1') === text;
 }
 
 /** Encode one record (header and payload in one Buffer). */
@@ -51,7 +51,7 @@ export function encodeRecord(rec: CaptureRecord): Buffer {
   let flags = 0;
   let text: Buffer | undefined;
   if (rec.text !== undefined) {
-    if (isAsciiImage(rec.bytes, rec.text)) flags |= F_ASCII_TEXT;
+    if (isLatin1Image(rec.bytes, rec.text)) flags |= F_ASCII_TEXT;
     else {
       flags |= F_TEXT;
       text = Buffer.from(rec.text, 'utf8');
