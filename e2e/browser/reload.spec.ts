@@ -1,8 +1,35 @@
+import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures';
 import { TcpPeer } from './peers';
 import { counter, logRows, newSession } from './ui';
 
-test('reloading mid-traffic re-syncs: sessions remain, counters are exact, no row is duplicated', async ({ app: page }) => {
+const idsIn = (texts: string[]): string[] => texts.flatMap((t) => t.match(/msg-\d{4}/g) ?? []);
+
+/** The msg ids of every RX row in the log, top to bottom: scrolls the virtual list through. */
+async function allRxIds(page: Page): Promise<string[]> {
+  const grid = page.getByRole('grid', { name: 'Log' });
+  const rows = new Map<number, string>();
+  const frame = () => grid.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await grid.evaluate((el) => (el.scrollTop = 0));
+  await frame();
+  for (;;) {
+    const seen = await grid
+      .getByRole('row')
+      .evaluateAll((els) => els.map((el) => [Number(el.getAttribute('aria-rowindex')), (el as HTMLElement).innerText] as const));
+    for (const [i, text] of seen) rows.set(i, text);
+    const moved = await grid.evaluate((el) => {
+      const before = el.scrollTop;
+      el.scrollTop = before + Math.max(1, el.clientHeight / 2);
+      return el.scrollTop !== before;
+    });
+    if (!moved) break;
+    await frame();
+  }
+  const texts = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t);
+  return idsIn(texts.filter((t) => t.includes('RX')));
+}
+
+test('reloading mid-traffic re-syncs: sessions remain, counters are exact, earlier rows return, no row is duplicated', async ({ app: page }) => {
   const port = await newSession(page, { kind: 'TCP server', bind: '127.0.0.1', port: 0 });
   const client = await TcpPeer.connect(port);
   await expect(page.getByRole('button', { name: /^Disconnect peer/ })).toBeVisible();
@@ -16,6 +43,9 @@ test('reloading mid-traffic re-syncs: sessions remain, counters are exact, no ro
     client.socket.write(msg);
   }, 5);
   await expect.poll(() => counter(page, 'rx-bytes')).toBeGreaterThan(0);
+  // the rows on screen just before the reload
+  let shown: string[] = [];
+  await expect.poll(async () => (shown = idsIn(await logRows(page).filter({ hasText: 'RX' }).allInnerTexts())).length).toBeGreaterThan(3);
   await page.reload();
   await expect(page.getByRole('tab')).toHaveCount(1);
   await page.waitForTimeout(300);
@@ -28,8 +58,18 @@ test('reloading mid-traffic re-syncs: sessions remain, counters are exact, no ro
   // every row shown after the reload is unique
   await page.getByRole('button', { name: 'Text view' }).click();
   const texts = await logRows(page).filter({ hasText: 'RX' }).allInnerTexts();
-  const ids = texts.flatMap((t) => t.match(/msg-\d{4}/g) ?? []);
+  const ids = idsIn(texts);
   expect(ids.length).toBeGreaterThan(0);
   expect(new Set(ids).size).toBe(ids.length);
+
+  // the history replay brought back the rows shown before the reload, in order, each once
+  const all = await allRxIds(page);
+  expect(new Set(all).size).toBe(all.length);
+  const at = all.indexOf(shown[0]!);
+  expect(at).toBeGreaterThanOrEqual(0);
+  expect(all.slice(at, at + shown.length)).toEqual(shown);
+  // …and every row is in order, up to the last message sent
+  expect(all).toEqual([...all].sort());
+  expect(all[all.length - 1]).toBe(`msg-${String(n - 1).padStart(4, '0')}`);
   client.close();
 });

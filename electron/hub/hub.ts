@@ -17,6 +17,7 @@ import type { HandlerModule, Handlers, HubContext } from './context';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { automationModule } from './handlers-automation';
 import { dataModule } from './handlers-data';
+import { historyModule } from './handlers-history';
 import { sessionModule } from './handlers-session';
 
 export interface HubTransport {
@@ -213,7 +214,7 @@ export class Hub {
       const spill = data.recorder.spillInfo(id);
       return { ...(capture ? { capture } : {}), ...(spill ? { spill } : {}) };
     };
-    const modules = [sessionModule(ctx, extras), automationModule(ctx), data];
+    const modules = [sessionModule(ctx, extras), historyModule(ctx), automationModule(ctx), data];
     this.modules = modules as HandlerModule<never>[];
     const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
     this.dispatch = createDispatcher(handlers);

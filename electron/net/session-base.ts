@@ -8,7 +8,7 @@
  */
 import { createFramer } from '../../shared/codec/framer';
 import type { WbError } from '../../shared/protocol/errors';
-import type { EventSink, NetEvent } from '../../shared/protocol/events';
+import type { DataEvent, EventSink, NetEvent } from '../../shared/protocol/events';
 import {
   zeroCounters,
   type Counters,
@@ -86,6 +86,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   protected readonly ctx: SessionContext;
   /** reply rules: greeting, echo and rules, run on every received message */
   protected readonly replies: ReplyRunner;
+  /** seq of the last data event emitted (rx and tx share it) */
+  private dataSeq = 0;
 
   constructor(id: string, config: C, ctx: SessionContext) {
     this.id = id;
@@ -203,6 +205,11 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     }
   }
 
+  /** Every data event (rx, tx, rule replies, transfers) leaves through here and gets the next seq. */
+  private emitData(ev: Omit<DataEvent, 'type' | 'seq' | 'sessionId' | 'ts'>): void {
+    this.emit({ type: 'data', ts: this.ctx.now(), sessionId: this.id, seq: ++this.dataSeq, ...ev });
+  }
+
   setStatus(state: SessionState, reason: string, err?: WbError): void {
     this.state = state;
     const entry: StatusEntry = { state, reason, ts: this.ctx.now() };
@@ -252,16 +259,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     }
     const limit = opts?.textLimit;
     const text = this.decodeOnce(limit !== undefined && bytes.length > limit ? bytes.subarray(0, limit) : bytes);
-    this.emit({
-      type: 'data',
-      ts: this.ctx.now(),
-      sessionId: this.id,
-      dir: 'tx',
-      ...(peerId !== undefined ? { peerId } : {}),
-      remote,
-      bytes,
-      text,
-    });
+    this.emitData({ dir: 'tx', ...(peerId !== undefined ? { peerId } : {}), remote, bytes, text });
   }
 
   // ---------------------------------------------------------------- rx path
@@ -326,7 +324,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     this.counters.rxBytes += bytes.length;
     this.counters.rxMessages += 1;
     const text = this.decodeOnce(bytes);
-    this.emit({ type: 'data', ts: this.ctx.now(), sessionId: this.id, dir: 'rx', remote, bytes, text });
+    this.emitData({ dir: 'rx', remote, bytes, text });
     this.emitCounters();
     if (this.replies.active) this.replies.onMessage(bytes, text, { remote });
   }
@@ -343,16 +341,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       }
       this.counters.rxMessages += 1;
       if (meta.counters) meta.counters.rxMessages += 1;
-      this.emit({
-        type: 'data',
-        ts: this.ctx.now(),
-        sessionId: this.id,
-        dir: 'rx',
-        ...(meta.peerId !== undefined ? { peerId: meta.peerId } : {}),
-        remote: meta.remote,
-        bytes,
-        text,
-      });
+      this.emitData({ dir: 'rx', ...(meta.peerId !== undefined ? { peerId: meta.peerId } : {}), remote: meta.remote, bytes, text });
       // the last words of a peer that already left get no reply
       if (!last && this.replies.active) this.replies.onMessage(bytes, text, meta);
     }

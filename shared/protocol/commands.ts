@@ -12,6 +12,7 @@ import {
   type ScheduleInfo,
   type TransferInfo,
 } from './automation';
+import type { DataEvent } from './events';
 import type { NetInterfaceAddress, SendReport, SessionInfo } from './model';
 import type { RuleStat } from './rules';
 import {
@@ -41,6 +42,8 @@ export const commandSchemas = {
   'session.close': z.object(sid).strict(),
   /** All live sessions, so a reloaded UI can re-sync. */
   'session.list': z.object({}).strict(),
+  /** The session's most recent data events (rx and tx), oldest first: a reloaded UI's log. */
+  'session.history': z.object({ ...sid, limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
   /** Change options of a live session. */
   'session.update': z.object({ ...sid, options: sessionOptionsSchema }).strict(),
   /** Zero the session's and its peers' counters. */
@@ -79,6 +82,7 @@ export interface CommandResults {
   'session.stop': SessionInfo;
   'session.close': null;
   'session.list': SessionInfo[];
+  'session.history': { events: DataEvent[] };
   'session.update': SessionInfo;
   'session.resetCounters': SessionInfo;
   'session.send': SendReport;

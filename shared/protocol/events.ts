@@ -44,6 +44,12 @@ export interface DataEvent {
   type: 'data';
   ts: number;
   sessionId: string;
+  /**
+   * Per session: 1 for the session's first data event (rx or tx), then +1 for
+   * every further one. Lets a UI that replays `session.history` drop rows it
+   * already has, so a row is never shown twice or out of order.
+   */
+  seq: number;
   dir: 'rx' | 'tx';
   /** server: the peer; client: 'conn'; udp: absent */
   peerId?: string;

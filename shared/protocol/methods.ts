@@ -14,6 +14,7 @@ export const COMMAND_METHODS = {
   'session.stop': 'stopSession',
   'session.close': 'closeSession',
   'session.list': 'listSessions',
+  'session.history': 'sessionHistory',
   'session.update': 'updateSession',
   'session.resetCounters': 'resetCounters',
   'session.send': 'send',

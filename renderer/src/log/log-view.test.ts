@@ -11,8 +11,9 @@ import { useLogStore } from '../stores/logs';
 const enc = new TextEncoder();
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const B: Endpoint = { address: '::1', port: 6000, family: 'IPv6' };
+let seq = 0;
 const data = (text: string, dir: 'rx' | 'tx' = 'rx', remote: Endpoint = A): NetEvent => ({
-  type: 'data', ts: Date.now(), sessionId: 's1', dir, remote, bytes: enc.encode(text), text,
+  type: 'data', ts: Date.now(), sessionId: 's1', seq: ++seq, dir, remote, bytes: enc.encode(text), text,
 });
 
 async function settle(): Promise<void> {

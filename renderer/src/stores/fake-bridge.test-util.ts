@@ -3,17 +3,18 @@ import { err } from '../../../shared/protocol';
 import type { CommandInput, CommandName, CommandResults, NetEvent, Result } from '../../../shared/protocol';
 import type { Bridge, ConnectionState } from '../bridge/types';
 
-type Handler<C extends CommandName> = (args: CommandInput<C>) => Result<CommandResults[C]>;
+/** A canned answer, or a promise of one (to hold a request pending). */
+type Handler<C extends CommandName> = (args: CommandInput<C>) => Result<CommandResults[C]> | Promise<Result<CommandResults[C]>>;
 
 export class FakeBridge implements Bridge {
   readonly kind = 'ws' as const;
   readonly calls: { cmd: CommandName; args: unknown }[] = [];
-  private handlers = new Map<CommandName, (args: unknown) => Result<unknown>>();
+  private handlers = new Map<CommandName, (args: unknown) => Result<unknown> | Promise<Result<unknown>>>();
   private eventCbs = new Set<(events: NetEvent[]) => void>();
   private stateCbs = new Set<(s: ConnectionState) => void>();
 
   on<C extends CommandName>(cmd: C, h: Handler<C>): this {
-    this.handlers.set(cmd, h as (args: unknown) => Result<unknown>);
+    this.handlers.set(cmd, h as (args: unknown) => Result<unknown> | Promise<Result<unknown>>);
     return this;
   }
 
@@ -21,7 +22,7 @@ export class FakeBridge implements Bridge {
     this.calls.push({ cmd, args });
     const h = this.handlers.get(cmd);
     const r = h ? h(args) : err('UNKNOWN_COMMAND', `no fake answer for ${cmd}`);
-    return Promise.resolve(r as Result<CommandResults[C]>);
+    return Promise.resolve(r as Result<CommandResults[C]> | Promise<Result<CommandResults[C]>>);
   }
 
   onEvents(cb: (events: NetEvent[]) => void): () => void {

@@ -9,10 +9,12 @@ const enc = new TextEncoder();
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const B: Endpoint = { address: '::1', port: 6000, family: 'IPv6' };
 
+let seq = 0;
 const data = (sessionId: string, text: string, dir: 'rx' | 'tx' = 'rx', remote: Endpoint = A): NetEvent => ({
   type: 'data',
   ts: 1000,
   sessionId,
+  seq: ++seq,
   dir,
   peerId: 'p1',
   remote,
@@ -63,7 +65,7 @@ describe('useLogStore', () => {
 
   it('uses installed phrases for peer rows', () => {
     const s = useLogStore();
-    s.setPhrases({ peerJoined: (p) => `${p} 已连接`, peerLeft: (p) => `${p} 已断开` });
+    s.setPhrases({ peerJoined: (p) => `${p} 已连接`, peerLeft: (p) => `${p} 已断开`, reason: (r) => r });
     s.ingest([{ type: 'peer.joined', ts: 2, sessionId: 's1', peer: { peerId: 'p1', remote: A, connectedAt: 2, counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 } } }]);
     expect(rows('s1')[0]!.text).toBe('127.0.0.1:5000 已连接');
   });

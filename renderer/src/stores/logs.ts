@@ -4,11 +4,18 @@
  * a small reactive version number per session, bumped at most once per
  * animation frame, and formats only the rows on screen.
  *
- * Invariant (no duplicate rows): rows come ONLY from `ingest`, i.e. from data,
- * error, status and peer events, which the transport delivers exactly once.
- * After a transport reconnect the sessions store replaces its session map from
- * `session.list`; the log store never derives rows from SessionInfo (history,
- * peers or counters), so a re-sync cannot add a row twice.
+ * Invariant (no duplicate or reordered rows): rows come from `ingest` (data,
+ * error, status and peer events) and from `replay` (a session's recent data
+ * events from `session.history`). Every data event carries the engine's
+ * per-session `seq`; a data row whose seq is not above the last one already
+ * shown is dropped, whichever way it came. The log store never derives rows
+ * from SessionInfo (history, peers or counters).
+ *
+ * Replay (after every re-sync, see the sessions store): while a session's
+ * history request is pending its live rows are held back; then the ring is
+ * cleared, the history rows go in, then the held rows newer than the history.
+ * Info/status/error rows are not part of the history: those shown before a
+ * reload or reconnect are gone, later ones appear as usual.
  *
  * Pause: while a session's view is paused, rows still go into the ring (and
  * count toward eviction), but `pausedAt(id)` holds the seq of the newest row at
@@ -17,7 +24,7 @@
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, watch } from 'vue';
-import type { Endpoint, NetEvent } from '../../../shared/protocol';
+import type { DataEvent, Endpoint, NetEvent } from '../../../shared/protocol';
 import { endpointKey, formatEndpoint } from '../log/format';
 import { DEFAULT_LOG_CAP, LogRing } from '../log/ring';
 import type { LogEntry } from '../log/types';
@@ -47,6 +54,14 @@ interface SessionLog {
   ring: LogRing;
   /** endpointKey → endpoint, for the peer filter (plain, bounded) */
   peers: Map<string, Endpoint>;
+  /** engine seq of the newest data row shown (0: none yet) */
+  dataSeq: number;
+}
+
+/** A session whose history is being fetched: its live row events wait here. */
+interface Replay {
+  token: number;
+  held: NetEvent[];
 }
 
 export interface ViewDropped {
@@ -100,7 +115,7 @@ export const useLogStore = defineStore('logs', () => {
   function logOf(id: string): SessionLog {
     let log = logs.get(id);
     if (!log) {
-      log = markRaw({ ring: markRaw(new LogRing(capOf())), peers: new Map<string, Endpoint>() });
+      log = markRaw({ ring: markRaw(new LogRing(capOf())), peers: new Map<string, Endpoint>(), dataSeq: 0 });
       logs.set(id, log);
     }
     return log;
@@ -121,15 +136,34 @@ export const useLogStore = defineStore('logs', () => {
     bump(id);
   }
 
-  /** Turn one batch of events into log rows. Each event is delivered once by the transport. */
+  /** Add a data row unless a row with this seq (or a later one) is already there. */
+  function addData(ev: DataEvent): boolean {
+    const log = logOf(ev.sessionId);
+    if (typeof ev.seq === 'number') {
+      if (ev.seq <= log.dataSeq) return false;
+      log.dataSeq = ev.seq;
+    }
+    add(ev.sessionId, { ts: ev.ts, dir: ev.dir, peerId: ev.peerId, remote: ev.remote, bytes: ev.bytes, text: ev.text });
+    return true;
+  }
+
+  const replays = new Map<string, Replay>();
+  let replayTokens = 0;
+  const ROW_EVENTS = new Set<NetEvent['type']>(['data', 'error', 'session.status', 'peer.joined', 'peer.left']);
+
+  /** Turn one batch of events into log rows. */
   function ingest(events: readonly NetEvent[]): void {
     const unreadDelta = new Map<string, number>();
     let droppedChanged: Record<string, ViewDropped> | null = null;
     for (const ev of events) {
+      const replay = replays.get(ev.sessionId);
+      if (replay && ROW_EVENTS.has(ev.type)) {
+        replay.held.push(ev);
+        continue;
+      }
       switch (ev.type) {
         case 'data':
-          add(ev.sessionId, { ts: ev.ts, dir: ev.dir, peerId: ev.peerId, remote: ev.remote, bytes: ev.bytes, text: ev.text });
-          if (ev.sessionId !== active.value) unreadDelta.set(ev.sessionId, (unreadDelta.get(ev.sessionId) ?? 0) + 1);
+          if (addData(ev) && ev.sessionId !== active.value) unreadDelta.set(ev.sessionId, (unreadDelta.get(ev.sessionId) ?? 0) + 1);
           break;
         case 'error': {
           const message = phrases.reason(ev.message);
@@ -180,6 +214,41 @@ export const useLogStore = defineStore('logs', () => {
     if (droppedChanged) droppedView.value = droppedChanged;
   }
 
+  /**
+   * Show a session's recent data rows again (after a reload or reconnect).
+   * `fetch` asks the engine for `session.history`; live rows of the session
+   * that arrive meanwhile are held and added after the history, minus those
+   * the history already holds. When fetch fails (null) the held rows are
+   * added and the ring is left as it was. A newer replay of the same session
+   * supersedes an older one still pending.
+   */
+  async function replay(id: string, fetch: () => Promise<readonly DataEvent[] | null>): Promise<void> {
+    const token = ++replayTokens;
+    const pending = replays.get(id);
+    if (pending) pending.token = token;
+    else replays.set(id, { token, held: [] });
+    let history: readonly DataEvent[] | null = null;
+    try {
+      history = await fetch();
+    } catch {
+      history = null;
+    }
+    const current = replays.get(id);
+    if (!current || current.token !== token) return; // superseded, or the session went away
+    replays.delete(id);
+    if (history) {
+      const log = logOf(id);
+      log.ring.clear();
+      log.peers.clear();
+      log.dataSeq = 0;
+      peerKeys.value = { ...peerKeys.value, [id]: [] };
+      for (const ev of history) if (ev.sessionId === id) addData(ev);
+      if (pausedSeqs.value[id] !== undefined) pausedSeqs.value = { ...pausedSeqs.value, [id]: log.ring.seq };
+      bump(id);
+    }
+    ingest(current.held);
+  }
+
   /** The session's ring (created empty on first use). Not reactive: watch `version(id)`. */
   function ringOf(id: string): LogRing {
     return logOf(id).ring;
@@ -210,6 +279,7 @@ export const useLogStore = defineStore('logs', () => {
   /** Forget a session's log entirely (its session was removed). */
   function remove(id: string): void {
     logs.delete(id);
+    replays.delete(id);
     pendingBumps.delete(id);
     const drop = <T>(r: Record<string, T>): Record<string, T> => {
       const { [id]: _gone, ...rest } = r;
@@ -291,6 +361,7 @@ export const useLogStore = defineStore('logs', () => {
   return {
     active,
     ingest,
+    replay,
     ringOf,
     version,
     clear,

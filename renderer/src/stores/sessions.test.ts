@@ -123,8 +123,9 @@ describe('sessions store', () => {
   it('remembers a UDP session\'s last sender from received data without re-rendering for the same sender', () => {
     const { bridge, sessions } = setup();
     bridge.emit([opened(info('u1', 'udp'))]);
+    let seq = 0;
     const data = (port: number): NetEvent => ({
-      type: 'data', ts: 5, sessionId: 'u1', dir: 'rx', remote: ep('127.0.0.1', port), bytes: new Uint8Array([1]), text: '\x01',
+      type: 'data', ts: 5, sessionId: 'u1', seq: ++seq, dir: 'rx', remote: ep('127.0.0.1', port), bytes: new Uint8Array([1]), text: '\x01',
     });
     bridge.emit([data(7000)]);
     const first = sessions.get('u1');

@@ -213,11 +213,27 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
   }
 
+  /** Rows a re-sync shows again per session (the engine keeps up to 5,000). */
+  const REPLAY_ROWS = 1000;
+
+  /**
+   * After every (re)connect: the session map from `session.list`, then each
+   * session's recent data rows from `session.history` (see logs.replay).
+   */
   async function resync(): Promise<void> {
     syncing.value = true;
     try {
       const r = await bridgeStore.request('session.list', {});
-      if (r.ok) replaceAll(r.data);
+      if (!r.ok) return;
+      replaceAll(r.data);
+      await Promise.all(
+        r.data.map((info) =>
+          logs.replay(info.sessionId, async () => {
+            const h = await bridgeStore.request('session.history', { sessionId: info.sessionId, limit: REPLAY_ROWS }, { silent: true });
+            return h.ok ? h.data.events : null;
+          }),
+        ),
+      );
     } finally {
       syncing.value = false;
     }
