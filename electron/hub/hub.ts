@@ -146,7 +146,8 @@ class ClientQueue {
     this.updateBehind();
     if (this.behind && this.transport.backlog() > this.opts.highWaterBytes) {
       // the transport itself is full: hold the queue and look again shortly
-      this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+      // (updateBehind may already have set that timer)
+      this.timer ??= setTimeout(() => this.flush(), this.opts.flushIntervalMs);
       return;
     }
     const batch = this.queue;
