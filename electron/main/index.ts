@@ -62,4 +62,7 @@ if (!app.requestSingleInstanceLock()) {
     // The engine guards its sockets; this is the last line so the app never dies on one bad event.
     console.error('[wirebench] uncaught exception', e);
   });
+  process.on('unhandledRejection', (reason) => {
+    console.error('[wirebench] unhandled rejection', reason);
+  });
 }

@@ -256,6 +256,9 @@ const isEntry = ((): boolean => {
 })();
 
 if (isEntry) {
+  // the engine guards its sockets; these are the last line, so one bad event never ends the host
+  process.on('uncaughtException', (e) => console.error('[wirebench] uncaught exception', e));
+  process.on('unhandledRejection', (reason) => console.error('[wirebench] unhandled rejection', reason));
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
