@@ -176,3 +176,29 @@ export function setConnReadPaused(conn: TcpConn, paused: boolean): void {
 
 const fmt = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
 export const formatEndpoint = fmt;
+
+/**
+ * One start() attempt of a listening/binding session: it settles exactly
+ * once, and stop() can fail it early (so an open() racing a close() never
+ * hangs waiting for a 'listening' that will not come).
+ */
+export class StartAttempt {
+  private ended = false;
+  constructor(private readonly rejectStart: (err: WbError) => void) {}
+  /** True once the attempt succeeded or failed. */
+  get done(): boolean {
+    return this.ended;
+  }
+  /** Fail the attempt; only the first ending counts. */
+  readonly fail = (err: WbError): void => {
+    if (this.ended) return;
+    this.ended = true;
+    this.rejectStart(err);
+  };
+  /** Claim success; false when the attempt had already ended. */
+  succeed(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    return true;
+  }
+}

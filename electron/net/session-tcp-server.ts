@@ -29,6 +29,7 @@ import {
   queueWrite,
   setConnReadPaused,
   setReplyPaused,
+  StartAttempt,
   wireTcpConn,
   type TcpConn,
 } from './session-io';
@@ -51,7 +52,8 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   private nextPeer = 1;
   private readPaused = false;
   /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
-  private abortStart: ((err: WbError) => void) | undefined;
+  /** the start() under way, which stop() fails early */
+  private attempt: StartAttempt | undefined;
 
   constructor(id: string, config: TcpServerConfig, ctx: SessionContext) {
     super(id, config, ctx);
@@ -64,14 +66,9 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     return new Promise<void>((resolve, reject) => {
       const server = createServer({ noDelay: cfg.noDelay, keepAlive: cfg.keepAlive });
       let listening = false;
-      let settled = false;
-      const fail = (err: WbError): void => {
-        if (settled) return;
-        settled = true;
-        if (this.abortStart === fail) this.abortStart = undefined;
-        reject(err);
-      };
-      this.abortStart = fail;
+      const attempt = new StartAttempt(reject);
+      this.attempt = attempt;
+      const fail = attempt.fail;
       server.on('error', (e) => {
         const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
         if (!listening) {
@@ -95,13 +92,11 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       try {
         server.listen({ host: cfg.host, port: cfg.port, ipv6Only: false }, () => {
           listening = true;
-          if (this.server !== server || settled) {
+          if (this.server !== server || !attempt.succeed()) {
             // stopped while the address was still being resolved: this late listener goes again
             server.close();
             return;
           }
-          settled = true;
-          this.abortStart = undefined;
           const a = server.address();
           if (a && typeof a === 'object') this.local = endpoint(a.address, a.port, a.family);
           const where = this.local ? formatEndpoint(this.local) : formatHostPort(cfg.host, cfg.port);
@@ -174,7 +169,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   async stop(reason = 'Stopped'): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    this.abortStart?.(new WbError('NOT_CONNECTED', 'Stopped before the server was listening'));
+    this.attempt?.fail(new WbError('NOT_CONNECTED', 'Stopped before the server was listening'));
     this.replies.cancelAll();
     const closing: Promise<void>[] = [];
     for (const peer of this.peerMap.values()) {

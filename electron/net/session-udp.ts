@@ -17,6 +17,7 @@ import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOption
 import { toWbError } from './errors';
 import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SendOptions, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
+import { StartAttempt } from './session-io';
 
 /** Sources whose framer state is kept at once (oldest forgotten first). */
 const MAX_SOURCES = 1024;
@@ -60,7 +61,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   private readonly sources = new Map<string, RxState>();
   private readonly groupSet = new Map<string, { group: string; iface: string | undefined }>();
   /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
-  private abortStart: ((err: WbError) => void) | undefined;
+  /** the start() under way, which stop() fails early */
+  private attempt: StartAttempt | undefined;
 
   constructor(id: string, config: UdpConfig, ctx: SessionContext) {
     super(id, config, ctx);
@@ -78,14 +80,9 @@ export class UdpSession extends SessionBase<UdpConfig> {
     return new Promise<void>((resolve, reject) => {
       const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false });
       let bound = false;
-      let settled = false;
-      const fail = (err: WbError): void => {
-        if (settled) return;
-        settled = true;
-        if (this.abortStart === fail) this.abortStart = undefined;
-        reject(err);
-      };
-      this.abortStart = fail;
+      const attempt = new StartAttempt(reject);
+      this.attempt = attempt;
+      const fail = attempt.fail;
       socket.on('error', (e) => {
         const err = toWbError(e, { op: 'bind', host, port: cfg.bindPort });
         if (!bound) {
@@ -111,9 +108,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
       });
       socket.on('listening', () => {
         bound = true;
-        if (this.socket !== socket || settled) return; // stopped meanwhile: stop() closed it
-        settled = true;
-        this.abortStart = undefined;
+        if (this.socket !== socket || !attempt.succeed()) return; // stopped meanwhile: stop() closed it
         const a = socket.address();
         this.local = endpoint(a.address, a.port, a.family);
         this.applySocketOptions(socket);
@@ -182,7 +177,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
   async stop(reason = 'Stopped'): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
-    this.abortStart?.(new WbError('NOT_CONNECTED', 'Stopped before the UDP socket was bound'));
+    this.attempt?.fail(new WbError('NOT_CONNECTED', 'Stopped before the UDP socket was bound'));
     this.replies.cancelAll();
     for (const rx of this.sources.values()) this.disposeRx(rx);
     this.sources.clear();
