@@ -1,7 +1,8 @@
 // ESLint flat config. Besides the usual TS/Vue rules it enforces the layers:
 //   shared/        → no electron/, renderer/, Node built-ins, electron, vue
 //   electron/net/  → no electron, vue, ws (the engine is transport-agnostic)
-//   electron/hub/, electron/store/ → no electron, vue, ws
+//   electron/record/, electron/commands/, electron/hub/, electron/store/,
+//   electron/backend.ts → no electron, vue, ws
 //   renderer/      → no electron/, Node built-ins, electron
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
@@ -52,7 +53,14 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['electron/net/**/*.ts', 'electron/hub/**/*.ts', 'electron/store/**/*.ts'],
+    files: [
+      'electron/net/**/*.ts',
+      'electron/record/**/*.ts',
+      'electron/commands/**/*.ts',
+      'electron/hub/**/*.ts',
+      'electron/store/**/*.ts',
+      'electron/backend.ts',
+    ],
     rules: restrict([
       { group: ['electron', 'vue', 'ws', 'pinia'], message: 'The engine and hub never import electron, vue or ws.' },
       { group: ['**/main/**', '**/preload/**', '**/web/**', '**/renderer/**'], message: 'The engine must not depend on a transport or the UI.' },

@@ -1,24 +1,19 @@
 /**
- * The hub sits between the engine and the transports (IPC, WebSocket).
- * - Fans every engine event out to each attached client.
- * - Batches: at most one flush per `flushIntervalMs` (≈60/s) per client, or
- *   sooner once `maxBatchBytes` of payload is pending.
- * - Coalesces counters (the latest snapshot per session wins).
- * - Backpressure: when a client falls behind (its transport backlog or our
- *   queue is over the high-water mark) TCP reading is paused engine-wide and
- *   UDP data rows are dropped from that client's *view* (counted and reported
- *   as `view.dropped`); counters and captures are never affected.
+ * The hub fans events out to the attached clients (the Electron window, each
+ * WebSocket) and batches them. It never slows a socket:
+ *
+ * - Events (status, peers, counters, rule stats, progress…) are queued per
+ *   client; those that describe a state are coalesced (the latest per key).
+ * - Log rows are not events: the record holds them. The hub pushes each
+ *   client a `log.tail` per session that grew: the newest rows since that
+ *   client's previous tail, at most `tailRows` of them, with the count of
+ *   those it skipped. At most one flush per `flushIntervalMs` (≈60/s), the
+ *   first after a quiet spell at once.
+ * - A client whose transport is backed up (over `highWaterBytes`) is simply
+ *   not sent anything until it drains: it misses live rows, which it can read
+ *   back from the record, and keeps its (small, coalesced) events queued.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { NetEvent, Result } from '../../shared/protocol';
-import { SessionManager } from '../net/manager';
-import type { HandlerModule, Handlers, HubContext } from './context';
-import { createDispatcher, type Dispatcher } from './dispatch';
-import { automationModule } from './handlers-automation';
-import { dataModule } from './handlers-data';
-import { historyModule } from './handlers-history';
-import { sessionModule } from './handlers-session';
+import type { LogBounds, LogRow, NetEvent } from '../../shared/protocol';
 
 export interface HubTransport {
   /** Deliver one batch, in order. */
@@ -32,31 +27,26 @@ export interface HubClient {
   detach(): void;
 }
 
-export interface HubOptions {
-  flushIntervalMs?: number;
-  maxBatchBytes?: number;
-  /** queue + transport backlog above which a client counts as behind */
-  highWaterBytes?: number;
-  /** …and below which it has caught up again */
-  lowWaterBytes?: number;
-  /**
-   * Hard cap on one client's queue: beyond it every data row (TCP too, e.g. tx
-   * rows of a fast periodic send) is dropped from that client's view and
-   * reported, so a stalled client can never grow memory without bound.
-   */
-  maxQueueBytes?: number;
-  /** Folder for captures, exports, spill logs and profiles (default: a temp folder). */
-  dataDir?: string;
+/** Where the live tail comes from (the record store). */
+export interface TailSource {
+  tail(sessionId: string, after: number, max: number): { rows: LogRow[]; skipped: number } & LogBounds;
 }
 
-type QueueOptions = Required<Omit<HubOptions, 'dataDir'>>;
+export interface HubOptions {
+  flushIntervalMs?: number;
+  /** rows per session per tail (about a screenful) */
+  tailRows?: number;
+  /** transport backlog above which a client is sent nothing until it drains */
+  highWaterBytes?: number;
+  /** most queued (not coalesced) events per client; the oldest go beyond it */
+  maxQueuedEvents?: number;
+}
 
-const DEFAULTS: QueueOptions = {
+const DEFAULTS: Required<HubOptions> = {
   flushIntervalMs: 16,
-  maxBatchBytes: 64 * 1024,
+  tailRows: 64,
   highWaterBytes: 8 * 1024 * 1024,
-  lowWaterBytes: 1024 * 1024,
-  maxQueueBytes: 32 * 1024 * 1024,
+  maxQueuedEvents: 20_000,
 };
 
 /**
@@ -82,105 +72,89 @@ function coalesceKey(e: NetEvent): string | undefined {
   }
 }
 
-/** Rough wire weight of an event: its payload plus a fixed overhead. */
-export const eventWeight = (e: NetEvent): number => (e.type === 'data' ? e.bytes.byteLength + e.text.length * 2 + 128 : 256);
-
-interface UdpLookup {
-  isUdp(sessionId: string): boolean;
-}
+/** Rough wire weight of an event (IPC flow control): row payloads and texts, plus a fixed overhead. */
+export const eventWeight = (e: NetEvent): number => {
+  if (e.type !== 'log.tail') return 256;
+  let n = 256;
+  for (const r of e.rows) n += (r.bytes?.byteLength ?? 0) + r.text.length * 2 + 128;
+  return n;
+};
 
 class ClientQueue {
   private queue: NetEvent[] = [];
-  private latest = new Map<string, NetEvent>();
-  private dropped = new Map<string, { messages: number; bytes: number }>();
-  private queuedBytes = 0;
+  private readonly latest = new Map<string, NetEvent>();
+  /** sessions whose record grew since their last tail to this client */
+  private readonly dirty = new Set<string>();
+  /** the newest seq this client was sent (or skipped past), per session */
+  private readonly seen = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private lastFlush = 0;
-  behind = false;
 
   constructor(
     private readonly transport: HubTransport,
-    private readonly opts: QueueOptions,
-    private readonly udp: UdpLookup,
-    private readonly onBehindChange: () => void,
+    private readonly opts: Required<HubOptions>,
+    private readonly source: TailSource,
   ) {}
 
   push(event: NetEvent): void {
     const key = coalesceKey(event);
-    if (key !== undefined) {
-      this.latest.set(key, event);
-    } else if (
-      event.type === 'data' &&
-      ((this.behind && this.udp.isUdp(event.sessionId)) || this.queuedBytes >= this.opts.maxQueueBytes)
-    ) {
-      const d = this.dropped.get(event.sessionId) ?? { messages: 0, bytes: 0 };
-      d.messages += 1;
-      d.bytes += event.bytes.byteLength;
-      this.dropped.set(event.sessionId, d);
-    } else {
+    if (key !== undefined) this.latest.set(key, event);
+    else {
       this.queue.push(event);
-      this.queuedBytes += eventWeight(event);
+      if (this.queue.length > this.opts.maxQueuedEvents) this.queue.splice(0, this.queue.length - this.opts.maxQueuedEvents);
+      if (event.type === 'session.removed') {
+        this.dirty.delete(event.sessionId);
+        this.seen.delete(event.sessionId);
+      }
     }
     this.schedule();
   }
 
+  touch(sessionId: string): void {
+    this.dirty.add(sessionId);
+    this.schedule();
+  }
+
   private schedule(): void {
-    if (this.queuedBytes >= this.opts.maxBatchBytes) {
-      if (!this.immediate) this.immediate = setImmediate(() => this.flush());
-      return;
-    }
     if (this.timer || this.immediate) return;
     const wait = this.opts.flushIntervalMs - (Date.now() - this.lastFlush);
-    // leading edge: after a quiet spell the first event goes out at once (low latency for
-    // interactive traffic); under load the interval caps the flush rate
+    // leading edge: after a quiet spell the first change goes out at once (interactive
+    // latency); under load the interval caps the flush rate
     if (wait <= 0) this.immediate = setImmediate(() => this.flush());
     else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    this.updateBehind();
-    if (this.behind && this.transport.backlog() > this.opts.highWaterBytes) {
-      // the transport itself is full: hold the queue and look again shortly
-      // (updateBehind may already have set that timer)
-      this.timer ??= setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+    this.lastFlush = Date.now();
+    if (this.transport.backlog() > this.opts.highWaterBytes) {
+      // the transport is backed up: send nothing now, look again shortly
+      this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
       return;
     }
     const batch = this.queue;
-    const now = Date.now();
-    for (const [sessionId, d] of this.dropped) {
-      batch.push({ type: 'view.dropped', ts: now, sessionId, messages: d.messages, bytes: d.bytes });
-    }
-    for (const c of this.latest.values()) batch.push(c);
     this.queue = [];
-    this.queuedBytes = 0;
-    this.latest.clear();
-    this.dropped.clear();
-    this.lastFlush = now;
-    if (batch.length > 0) {
+    const now = Date.now();
+    for (const id of this.dirty) {
+      let tail;
       try {
-        this.transport.send(batch);
+        tail = this.source.tail(id, this.seen.get(id) ?? 0, this.opts.tailRows);
       } catch {
-        // a transport that fails to send is the transport's problem (it detaches itself)
+        continue; // the session went away
       }
+      this.seen.set(id, tail.lastSeq);
+      batch.push({ type: 'log.tail', ts: now, sessionId: id, ...tail });
     }
-    this.updateBehind();
-    if (this.behind) this.schedule();
-  }
-
-  private updateBehind(): void {
-    const load = this.queuedBytes + this.transport.backlog();
-    const was = this.behind;
-    if (!was && load > this.opts.highWaterBytes) this.behind = true;
-    else if (was && load < this.opts.lowWaterBytes) this.behind = false;
-    if (was !== this.behind) this.onBehindChange();
-    if (this.behind && !this.timer && !this.immediate) {
-      // keep polling the backlog until it drains
-      this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+    this.dirty.clear();
+    for (const c of this.latest.values()) batch.push(c);
+    this.latest.clear();
+    if (batch.length === 0) return;
+    try {
+      this.transport.send(batch);
+    } catch {
+      // a transport that fails to send is the transport's problem (it detaches itself)
     }
   }
 
@@ -194,63 +168,33 @@ class ClientQueue {
 }
 
 export class Hub {
-  readonly dispatch: Dispatcher;
   private readonly clients = new Set<ClientQueue>();
-  private readonly opts: QueueOptions;
-  private readPaused = false;
-  /** The engine; it pushes every event into this hub. */
-  readonly manager: SessionManager;
-  readonly dataDir: string;
-  private readonly modules: HandlerModule<never>[];
+  private readonly opts: Required<HubOptions>;
 
-  constructor(options: HubOptions = {}) {
-    const { dataDir, ...queue } = options;
-    this.opts = { ...DEFAULTS, ...queue };
-    this.dataDir = dataDir ?? join(tmpdir(), `wirebench-${process.pid}`);
-    this.manager = new SessionManager((event) => this.fanOut(event));
-    const ctx: HubContext = { manager: this.manager, dataDir: this.dataDir, emit: (e) => this.fanOut(e) };
-    const data = dataModule(ctx);
-    const extras = (id: string) => {
-      const capture = data.recorder.captureInfo(id);
-      const spill = data.recorder.spillInfo(id);
-      return { ...(capture ? { capture } : {}), ...(spill ? { spill } : {}) };
-    };
-    const modules = [sessionModule(ctx, extras), historyModule(ctx), automationModule(ctx), data];
-    this.modules = modules as HandlerModule<never>[];
-    const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
-    this.dispatch = createDispatcher(handlers);
+  constructor(
+    private readonly source: TailSource,
+    options: HubOptions = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...options };
   }
 
-  /** session kinds, learnt from the event stream (the engine announces a session before its data) */
-  private readonly udpSessions = new Set<string>();
-
-  private fanOut(event: NetEvent): void {
-    if (event.type === 'session.opened' && event.info.kind === 'udp') this.udpSessions.add(event.sessionId);
-    else if (event.type === 'session.removed') this.udpSessions.delete(event.sessionId);
-    for (const m of this.modules) {
-      try {
-        m.onEvent?.(event);
-      } catch (e) {
-        console.error('[wirebench] event hook failed', e);
-      }
-    }
+  /** Send an event to every client. */
+  publish(event: NetEvent): void {
     for (const c of this.clients) c.push(event);
   }
 
-  /** Run one command: validate → dispatch → Result. Never throws. */
-  handle(cmd: unknown, args: unknown): Promise<Result<unknown>> {
-    return this.dispatch(cmd, args);
+  /** Rows were appended to a session's record: its tail is due. */
+  touch(sessionId: string): void {
+    for (const c of this.clients) c.touch(sessionId);
   }
 
   attach(transport: HubTransport): HubClient {
-    const udp: UdpLookup = { isUdp: (sessionId) => this.udpSessions.has(sessionId) };
-    const client = new ClientQueue(transport, this.opts, udp, () => this.updateReadPause());
+    const client = new ClientQueue(transport, this.opts, this.source);
     this.clients.add(client);
     return {
       detach: () => {
         client.dispose();
         this.clients.delete(client);
-        this.updateReadPause();
       },
     };
   }
@@ -259,18 +203,8 @@ export class Hub {
     return this.clients.size;
   }
 
-  private updateReadPause(): void {
-    const anyBehind = [...this.clients].some((c) => c.behind);
-    if (anyBehind !== this.readPaused) {
-      this.readPaused = anyBehind;
-      this.manager.setReadPaused(anyBehind);
-    }
-  }
-
-  async dispose(): Promise<void> {
+  dispose(): void {
     for (const c of this.clients) c.dispose();
     this.clients.clear();
-    await this.manager.closeAll();
-    for (const m of this.modules) await m.dispose?.();
   }
 }

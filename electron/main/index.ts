@@ -3,7 +3,7 @@
  * the hub. All socket work lives in electron/net behind the hub.
  */
 import { app, BrowserWindow, ipcMain } from 'electron';
-import { Hub } from '../hub';
+import { Backend } from '../backend';
 import { attachWindowEvents, createSenderCheck, registerAckHandler, registerIpcHandlers, type WindowEvents } from './ipc';
 import { createMainWindow, hardenSession, isAppUrl } from './window';
 
@@ -13,7 +13,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // profiles, the workspace, captures, exports and spill logs live in the app's user-data folder
-  const hub = new Hub({ dataDir: app.getPath('userData') });
+  const hub = new Backend({ dataDir: app.getPath('userData') });
   const windows = new Map<number, WindowEvents>();
 
   const openWindow = (): void => {

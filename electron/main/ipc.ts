@@ -7,7 +7,8 @@
  * fake ipcMain and webContents (the Electron binary cannot run in CI).
  */
 import { err, IPC_CHANNELS, type NetEvent, type Result } from '../../shared/protocol';
-import { eventWeight, type Hub } from '../hub';
+import type { Backend } from '../backend';
+import { eventWeight } from '../hub';
 
 /** The parts of an IpcMainInvokeEvent the adapter reads. */
 export interface InvokeEventLike {
@@ -39,7 +40,7 @@ export function createSenderCheck(isOurContents: (id: number) => boolean, isOurU
   };
 }
 
-export function registerIpcHandlers(ipcMain: IpcMainLike, hub: Pick<Hub, 'handle'>, isAllowed: SenderCheck): () => void {
+export function registerIpcHandlers(ipcMain: IpcMainLike, hub: Pick<Backend, 'handle'>, isAllowed: SenderCheck): () => void {
   ipcMain.handle(IPC_CHANNELS.command, async (event, cmd, args): Promise<Result<unknown>> => {
     try {
       if (!isAllowed(event)) {
@@ -67,7 +68,7 @@ export interface WindowEvents {
  * the page handled it; the bytes not yet acknowledged are this client's
  * backlog, which is how the hub sees a page that falls behind.
  */
-export function attachWindowEvents(hub: Pick<Hub, 'attach'>, contents: WebContentsLike): WindowEvents {
+export function attachWindowEvents(hub: Pick<Backend, 'attach'>, contents: WebContentsLike): WindowEvents {
   const outstanding = new Map<number, number>();
   let backlog = 0;
   let seq = 0;

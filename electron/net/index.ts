@@ -8,5 +8,4 @@ export { encodePayload } from './payload';
 export { createDecoder, decodeText, encodeText } from './text-codec';
 export { RuleEngine, type PeerContext, type Reply } from './rules';
 export { Scheduler, type PeriodicArgs, type ScheduleHost, type SequenceArgs } from './scheduler';
-export { Transfers, TRANSFER_TEXT_PREVIEW, type TransferBegin, type TransferHost } from './transfer';
-export type { SendOptions } from './session-base';
+export { Transfers, type TransferBegin, type TransferHost } from './transfer';

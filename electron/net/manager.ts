@@ -17,14 +17,14 @@
  */
 import type { ScheduleInfo, TransferInfo } from '../../shared/protocol/automation';
 import { WbError } from '../../shared/protocol/errors';
-import type { EventSink, NetEvent } from '../../shared/protocol/events';
+import type { EngineEvent, EventSink } from '../../shared/protocol/events';
 import type { Endpoint, SendReport, SessionInfo } from '../../shared/protocol/model';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
 import { asWbError } from './errors';
 import { encodePayload } from './payload';
 import { Scheduler, type PeriodicArgs, type SequenceArgs } from './scheduler';
-import type { RawTap, SendOptions, SessionBase } from './session-base';
+import type { RawTap, SessionBase } from './session-base';
 import { Transfers, type TransferBegin } from './transfer';
 import { TcpClientSession } from './session-tcp-client';
 import { TcpServerSession } from './session-tcp-server';
@@ -36,7 +36,7 @@ type Mode = 'hold' | 'live' | 'dead';
 interface Entry {
   session: Session;
   mode: Mode;
-  held: NetEvent[];
+  held: EngineEvent[];
 }
 
 async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -64,7 +64,6 @@ export class SessionManager {
   private readonly sink: EventSink;
   private readonly now: () => number;
   private nextId = 1;
-  private readPaused = false;
   private readonly scheduler: Scheduler;
   private readonly transfers: Transfers;
 
@@ -73,8 +72,8 @@ export class SessionManager {
     this.now = opts?.now ?? Date.now;
     const host = {
       check: (id: string): void => this.checkRunning(id),
-      send: (id: string, bytes: Uint8Array, target: SendTarget, o?: SendOptions) => this.entry(id).session.send(bytes, target, o),
-      emit: (ev: NetEvent): void => this.emit(ev),
+      send: (id: string, bytes: Uint8Array, target: SendTarget) => this.entry(id).session.send(bytes, target),
+      emit: (ev: EngineEvent): void => this.emit(ev),
       now: (): number => this.now(),
     };
     this.scheduler = new Scheduler(host);
@@ -87,7 +86,7 @@ export class SessionManager {
     if (!session.isRunning) throw new WbError('NOT_CONNECTED', 'The session is stopped: start it first');
   }
 
-  private emit(ev: NetEvent): void {
+  private emit(ev: EngineEvent): void {
     try {
       this.sink(ev);
     } catch {
@@ -113,7 +112,7 @@ export class SessionManager {
       now: this.now,
       tap: (sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }): void =>
         this.rawTap?.(sessionId, bytes, source),
-      emit: (ev: NetEvent): void => {
+      emit: (ev: EngineEvent): void => {
         const e = entryRef.current;
         if (!e || e.mode === 'dead') return;
         if (e.mode === 'hold') e.held.push(ev);
@@ -138,7 +137,6 @@ export class SessionManager {
       const entry: Entry = { session, mode: 'hold', held: [] };
       ref.current = entry;
       this.entries.set(id, entry);
-      session.setReadPaused(this.readPaused);
       try {
         await session.start();
       } catch (e) {
@@ -227,8 +225,8 @@ export class SessionManager {
     });
   }
 
-  sendBytes(id: string, bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
-    return guard(() => this.entry(id).session.send(bytes, target, opts));
+  sendBytes(id: string, bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
+    return guard(() => this.entry(id).session.send(bytes, target));
   }
 
   // ---------------------------------------------------------------- automation
@@ -312,16 +310,20 @@ export class SessionManager {
     });
   }
 
-  /** Hub backpressure: pause or resume reading on every TCP socket (UDP is never paused). */
-  setReadPaused(paused: boolean): void {
-    this.readPaused = paused;
-    for (const e of this.entries.values()) {
-      try {
-        e.session.setReadPaused(paused);
-      } catch {
-        // a socket that is going away cannot be paused; nothing to do
-      }
+  /**
+   * The engine's own limit: pause or resume reading one session's TCP sockets
+   * while its record catches up on disk (UDP cannot be paused). Announced as
+   * `session.readPaused`. Nothing a client does ever pauses a socket.
+   */
+  setReadPaused(id: string, paused: boolean): void {
+    const e = this.entries.get(id);
+    if (!e || e.mode === 'dead') return;
+    try {
+      e.session.setReadPaused(paused);
+    } catch {
+      // a socket that is going away cannot be paused; nothing to do
     }
+    this.emit({ type: 'session.readPaused', ts: this.now(), sessionId: id, paused });
   }
 
   /** Close every session, socket, server and timer (app quit). */

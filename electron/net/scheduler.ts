@@ -20,7 +20,7 @@
  */
 import { WbError } from '../../shared/protocol/errors';
 import type { periodicStartSchema, ScheduleInfo, sequenceStartSchema } from '../../shared/protocol/automation';
-import type { NetEvent } from '../../shared/protocol/events';
+import type { EngineEvent } from '../../shared/protocol/events';
 import type { SendTarget } from '../../shared/protocol/schemas';
 import type { z } from 'zod';
 import { encodePayload } from './payload';
@@ -33,7 +33,7 @@ export interface ScheduleHost {
   check(sessionId: string): void;
   /** Send bytes; resolves after the write callbacks. */
   send(sessionId: string, bytes: Uint8Array, target: SendTarget): Promise<unknown>;
-  emit(event: NetEvent): void;
+  emit(event: EngineEvent): void;
   now(): number;
 }
 

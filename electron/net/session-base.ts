@@ -8,7 +8,7 @@
  */
 import { createFramer } from '../../shared/codec/framer';
 import type { WbError } from '../../shared/protocol/errors';
-import type { DataEvent, EventSink, NetEvent } from '../../shared/protocol/events';
+import type { DataEvent, EngineEvent, EventSink } from '../../shared/protocol/events';
 import {
   zeroCounters,
   type Counters,
@@ -26,12 +26,6 @@ import { ReplyRunner, type Sender } from './session-replies';
 import { createDecoder, decodeText } from './text-codec';
 
 export { describeOption, endpoint, familyOf, formatEndpoint, localOf, remoteOf, writeChunk } from './session-io';
-
-/** How a send shows in the log. */
-export interface SendOptions {
-  /** decode only this many leading bytes into the tx row's text (large file chunks) */
-  textLimit?: number;
-}
 
 export const HISTORY_CAP = 50;
 
@@ -63,6 +57,8 @@ export interface RxState {
 export interface RxMeta {
   peerId?: string;
   remote: Endpoint;
+  /** this end of the connection (a server's peer: its own local address) */
+  local?: Endpoint;
   /** the peer's own counters, besides the session's */
   counters?: Counters;
 }
@@ -86,8 +82,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   protected readonly ctx: SessionContext;
   /** reply rules: greeting, echo and rules, run on every received message */
   protected readonly replies: ReplyRunner;
-  /** seq of the last data event emitted (rx and tx share it) */
-  private dataSeq = 0;
+  /** a counters event is due at the end of this tick */
+  private countersDue = false;
 
   constructor(id: string, config: C, ctx: SessionContext) {
     this.id = id;
@@ -108,7 +104,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   abstract start(): Promise<void>;
   /** Close the sockets, keep the session (state → closed). */
   abstract stop(reason?: string): Promise<void>;
-  abstract send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport>;
+  abstract send(bytes: Uint8Array, target: SendTarget): Promise<SendReport>;
   /** Send a rule's reply to the message's sender or to every peer. */
   protected abstract sendReply(bytes: Uint8Array, to: 'sender' | 'all', sender: Sender): Promise<unknown>;
   /** End the sender's connection after a rule's reply (TCP; UDP ignores it). */
@@ -197,7 +193,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   // ---------------------------------------------------------------- events
 
-  protected emit(ev: NetEvent): void {
+  protected emit(ev: EngineEvent): void {
     try {
       this.ctx.emit(ev);
     } catch {
@@ -205,9 +201,13 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     }
   }
 
-  /** Every data event (rx, tx, rule replies, transfers) leaves through here and gets the next seq. */
-  private emitData(ev: Omit<DataEvent, 'type' | 'seq' | 'sessionId' | 'ts'>): void {
-    this.emit({ type: 'data', ts: this.ctx.now(), sessionId: this.id, seq: ++this.dataSeq, ...ev });
+  /** Every message (rx, tx, rule replies, transfers) leaves through here, for the session's record. */
+  private emitData(dir: 'rx' | 'tx', bytes: Uint8Array, remote: Endpoint, peerId: string | undefined, local: Endpoint | undefined): void {
+    const ev: DataEvent = { type: 'data', ts: this.ctx.now(), sessionId: this.id, dir, remote, bytes };
+    if (peerId !== undefined) ev.peerId = peerId;
+    const here = local ?? this.local;
+    if (here) ev.local = here;
+    this.emit(ev);
   }
 
   setStatus(state: SessionState, reason: string, err?: WbError): void {
@@ -242,6 +242,16 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     });
   }
 
+  /** Counters go out once per tick however many chunks arrived in it (the hub keeps the latest anyway). */
+  protected countersChanged(): void {
+    if (this.countersDue) return;
+    this.countersDue = true;
+    setImmediate(() => {
+      this.countersDue = false;
+      this.emitCounters();
+    });
+  }
+
   emitCounters(): void {
     const peers: Record<string, Counters> = {};
     const live = this.peerCounterMap();
@@ -250,30 +260,29 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   }
 
   /** Count one completed send to one target and emit its tx row (no counters event). */
-  protected recordTx(bytes: Uint8Array, remote: Endpoint, peerId?: string, peerCounters?: Counters, opts?: SendOptions): void {
+  protected recordTx(bytes: Uint8Array, remote: Endpoint, peerId?: string, peerCounters?: Counters, local?: Endpoint): void {
     this.counters.txBytes += bytes.length;
     this.counters.txMessages += 1;
     if (peerCounters) {
       peerCounters.txBytes += bytes.length;
       peerCounters.txMessages += 1;
     }
-    const limit = opts?.textLimit;
-    const text = this.decodeOnce(limit !== undefined && bytes.length > limit ? bytes.subarray(0, limit) : bytes);
-    this.emitData({ dir: 'tx', ...(peerId !== undefined ? { peerId } : {}), remote, bytes, text });
+    this.emitData('tx', bytes, remote, peerId, local);
   }
 
   // ---------------------------------------------------------------- rx path
 
-  protected decodeOnce(bytes: Uint8Array): string {
+  newRx(): RxState {
+    return { framer: createFramer(this.config.framing), decoder: createDecoder(this.config.rxEncoding), idleTimer: undefined };
+  }
+
+  /** Text of a received message for the reply rules (the only reader of text on the socket path). */
+  private ruleText(rx: RxState | undefined, bytes: Uint8Array): string {
     try {
-      return decodeText(bytes, this.config.rxEncoding);
+      return rx ? rx.decoder.write(bytes) : decodeText(bytes, this.config.rxEncoding);
     } catch {
       return '';
     }
-  }
-
-  newRx(): RxState {
-    return { framer: createFramer(this.config.framing), decoder: createDecoder(this.config.rxEncoding), idleTimer: undefined };
   }
 
   resetRx(rx: RxState): void {
@@ -300,7 +309,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     }
     this.emitRx(rx, messages, meta, false);
     this.armIdle(rx, meta);
-    this.emitCounters();
+    this.countersChanged();
   }
 
   /** The peer went away: whatever the framer still holds becomes a last message. */
@@ -314,7 +323,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     }
     if (messages.length > 0) {
       this.emitRx(rx, messages, meta, true);
-      this.emitCounters();
+      this.countersChanged();
     }
   }
 
@@ -323,27 +332,19 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     this.ctx.tap?.(this.id, bytes, { remote });
     this.counters.rxBytes += bytes.length;
     this.counters.rxMessages += 1;
-    const text = this.decodeOnce(bytes);
-    this.emitData({ dir: 'rx', remote, bytes, text });
-    this.emitCounters();
-    if (this.replies.active) this.replies.onMessage(bytes, text, { remote });
+    this.emitData('rx', bytes, remote, undefined, undefined);
+    this.countersChanged();
+    if (this.replies.active) this.replies.onMessage(bytes, this.ruleText(undefined, bytes), { remote });
   }
 
   private emitRx(rx: RxState, messages: Uint8Array[], meta: RxMeta, last: boolean): void {
     for (let i = 0; i < messages.length; i++) {
       const bytes = messages[i] as Uint8Array;
-      let text: string;
-      try {
-        text = rx.decoder.write(bytes);
-        if (last && i === messages.length - 1) text += rx.decoder.end();
-      } catch {
-        text = '';
-      }
       this.counters.rxMessages += 1;
       if (meta.counters) meta.counters.rxMessages += 1;
-      this.emitData({ dir: 'rx', ...(meta.peerId !== undefined ? { peerId: meta.peerId } : {}), remote: meta.remote, bytes, text });
+      this.emitData('rx', bytes, meta.remote, meta.peerId, meta.local);
       // the last words of a peer that already left get no reply
-      if (!last && this.replies.active) this.replies.onMessage(bytes, text, meta);
+      if (!last && this.replies.active) this.replies.onMessage(bytes, this.ruleText(rx, bytes), meta);
     }
   }
 
@@ -359,7 +360,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
         const messages = rx.framer.flush();
         if (messages.length > 0) {
           this.emitRx(rx, messages, meta, false);
-          this.emitCounters();
+          this.countersChanged();
         }
       } catch {
         // never escape into the event loop

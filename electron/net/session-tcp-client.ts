@@ -20,7 +20,6 @@ import {
   localOf,
   remoteOf,
   type RxState,
-  type SendOptions,
   type SessionContext,
 } from './session-base';
 import {
@@ -265,13 +264,13 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     if (this.conn) setReplyPaused(this.conn, paused, this.readPaused);
   }
 
-  async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
+  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
     if (target.kind !== 'default' && target.kind !== 'all' && !(target.kind === 'peer' && target.peerId === CLIENT_PEER_ID))
       throw new WbError('INVALID_ARGUMENT', 'A TCP client sends only to its own connection', { field: 'target' });
     const conn = this.conn;
     if (!conn) throw new WbError('NOT_CONNECTED', `Not connected to ${this.target}`);
     await queueWrite(conn, bytes);
-    this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters, opts);
+    this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters);
     this.emitCounters();
     return { bytes: bytes.length, targets: 1, payload: bytes };
   }

@@ -19,7 +19,6 @@ import {
   localOf,
   remoteOf,
   type RxState,
-  type SendOptions,
   type SessionContext,
 } from './session-base';
 import {
@@ -137,7 +136,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       rx: this.newRx(),
     };
     this.peerMap.set(peer.peerId, peer);
-    const meta = { peerId: peer.peerId, remote, counters: peer.counters };
+    const meta = { peerId: peer.peerId, remote, local: peer.local, counters: peer.counters };
     wireTcpConn(peer, {
       data: (chunk) => this.rxChunk(peer.rx, chunk, meta),
       error: (err) => this.emitError(err, peer.peerId, remote),
@@ -223,7 +222,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     if (peer) setReplyPaused(peer, paused, this.readPaused);
   }
 
-  async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
+  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
     let peers: Peer[];
     if (target.kind === 'peer') {
       const p = this.peerMap.get(target.peerId);
@@ -238,7 +237,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     const results = await Promise.allSettled(
       peers.map(async (p) => {
         await queueWrite(p, bytes);
-        this.recordTx(bytes, p.remote, p.peerId, p.counters, opts);
+        this.recordTx(bytes, p.remote, p.peerId, p.counters, p.local);
       }),
     );
     let ok = 0;

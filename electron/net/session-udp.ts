@@ -15,7 +15,7 @@ import { WbError } from '../../shared/protocol/errors';
 import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/protocol/model';
 import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
 import { toWbError } from './errors';
-import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SendOptions, type SessionContext } from './session-base';
+import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
 import { StartAttempt } from './session-io';
 
@@ -227,7 +227,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     // UDP cannot pause one source; its replies queue
   }
 
-  async send(bytes: Uint8Array, target: SendTarget, opts?: SendOptions): Promise<SendReport> {
+  async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
     const socket = this.socket;
     if (!socket || this.state !== 'open') throw new WbError('NOT_CONNECTED', 'The UDP socket is not open: start the session first');
     const max = this.maxPayload;
@@ -262,7 +262,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
         fail(e);
       }
     });
-    this.recordTx(bytes, remote, undefined, undefined, opts);
+    this.recordTx(bytes, remote);
     this.emitCounters();
     return { bytes: bytes.length, targets: 1, payload: bytes };
   }

@@ -19,16 +19,15 @@
  */
 import { WbError } from '../../shared/protocol/errors';
 import type { TransferInfo } from '../../shared/protocol/automation';
-import type { NetEvent } from '../../shared/protocol/events';
+import type { EngineEvent } from '../../shared/protocol/events';
 import type { SendReport } from '../../shared/protocol/model';
 import type { SendTarget } from '../../shared/protocol/schemas';
-import type { SendOptions } from './session-base';
 
 export interface TransferHost {
   /** Throws a WbError when the session does not exist or cannot send now. */
   check(sessionId: string): void;
-  send(sessionId: string, bytes: Uint8Array, target: SendTarget, opts: SendOptions): Promise<SendReport>;
-  emit(event: NetEvent): void;
+  send(sessionId: string, bytes: Uint8Array, target: SendTarget): Promise<SendReport>;
+  emit(event: EngineEvent): void;
   now(): number;
 }
 
@@ -39,8 +38,6 @@ export interface TransferBegin {
   size: number;
 }
 
-/** How much of a chunk the log row's text shows. */
-export const TRANSFER_TEXT_PREVIEW = 4096;
 const PROGRESS_INTERVAL_MS = 100;
 const KEEP_ENDED = 50;
 
@@ -95,7 +92,7 @@ export class Transfers {
       throw this.fail(t, `The file is longer than announced: ${n(info.sent + bytes.length)} of ${n(info.size)} bytes`, 'INVALID_ARGUMENT');
     }
     try {
-      await this.host.send(info.sessionId, bytes, t.target, { textLimit: TRANSFER_TEXT_PREVIEW });
+      await this.host.send(info.sessionId, bytes, t.target);
     } catch (e) {
       if (info.error !== undefined || info.cancelled) throw this.endedError(t);
       const err = e instanceof WbError ? e : new WbError('WRITE_FAILED', e instanceof Error ? e.message : String(e));

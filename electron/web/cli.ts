@@ -8,7 +8,7 @@ import { homedir, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Hub } from '../hub/hub';
+import { Backend } from '../backend';
 import { isLoopbackHost, startWebHost, type WebHost } from './server';
 import { generateToken, tokenProblem } from './token';
 
@@ -191,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
 
-  const hub = new Hub({ dataDir: flags.dataDir });
+  const hub = new Backend({ dataDir: flags.dataDir });
   let host: WebHost;
   try {
     host = await startWebHost({

@@ -19,7 +19,7 @@ import { hostname as osHostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, err, WIRE_VERSION, type Result, type WireMessage } from '../../shared/protocol';
-import { Hub } from '../hub/hub';
+import { Backend } from '../backend';
 import { isFilesRequest, serveDataFile } from './files';
 import { cspFromHtml, FALLBACK_CSP, securityHeaders, sendText, serveStatic } from './static';
 import { TOKEN_PROTOCOL_PREFIX, tokenFromProtocols, tokensEqual } from './token';
@@ -34,7 +34,7 @@ export interface WebHostOptions {
   /** required to bind anything but a loopback address */
   allowRemote?: boolean;
   /** share a hub (tests, embedding); by default the host owns one and disposes it on close */
-  hub?: Hub;
+  hub?: Backend;
   /** data directory of the hub the host creates (ignored with `hub`) */
   dataDir?: string;
   /** largest WebSocket message accepted, bytes (default 32 MiB) */
@@ -49,7 +49,7 @@ export interface WebHost {
   /** the same URL with `?token=…`: what a user opens */
   urlWithToken: string;
   port: number;
-  hub: Hub;
+  hub: Backend;
   /** number of connected WebSocket clients */
   readonly clientCount: number;
   close(): Promise<void>;
@@ -114,7 +114,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const maxPayload = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const ownsHub = !opts.hub;
-  const hub = opts.hub ?? new Hub(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {});
+  const hub = opts.hub ?? new Backend(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {});
 
   let csp = FALLBACK_CSP;
   try {

@@ -12,7 +12,7 @@ import {
   type ScheduleInfo,
   type TransferInfo,
 } from './automation';
-import type { DataEvent } from './events';
+import { logCommandSchemas, type LogBounds, type LogReadResult, type LogSearchResult } from './log';
 import type { NetInterfaceAddress, SendReport, SessionInfo } from './model';
 import type { RuleStat } from './rules';
 import {
@@ -42,8 +42,6 @@ export const commandSchemas = {
   'session.close': z.object(sid).strict(),
   /** All live sessions, so a reloaded UI can re-sync. */
   'session.list': z.object({}).strict(),
-  /** The session's most recent data events (rx and tx), oldest first: a reloaded UI's log. */
-  'session.history': z.object({ ...sid, limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
   /** Change options of a live session. */
   'session.update': z.object({ ...sid, options: sessionOptionsSchema }).strict(),
   /** Zero the session's and its peers' counters. */
@@ -66,6 +64,7 @@ export const commandSchemas = {
   /** Encode a payload without sending it: the preview of the exact bytes. */
   'codec.preview': z.object({ payload: sendPayloadSchema }).strict(),
   ...automationCommandSchemas,
+  ...logCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -82,7 +81,6 @@ export interface CommandResults {
   'session.stop': SessionInfo;
   'session.close': null;
   'session.list': SessionInfo[];
-  'session.history': { events: DataEvent[] };
   'session.update': SessionInfo;
   'session.resetCounters': SessionInfo;
   'session.send': SendReport;
@@ -112,6 +110,9 @@ export interface CommandResults {
   'workspace.get': Profile | null;
   'workspace.save': null;
   'profile.apply': SessionInfo[];
+  'log.read': LogReadResult;
+  'log.search': LogSearchResult;
+  'log.clear': LogBounds;
 }
 
 /** A request as it travels: one command and its (unvalidated) arguments. */

@@ -1,9 +1,14 @@
 /**
  * Events flow Node → UI only, always inside a batch. Every event carries a
  * timestamp `ts` (ms since the epoch) and the session it belongs to.
+ *
+ * `NetEvent` is what clients receive. The engine emits `EngineEvent`s: the
+ * same, plus one `data` event per message, which goes into the session's
+ * record and never to a client as such (clients see it in `log.tail` rows).
  */
 import type { CaptureInfo, ExportInfo, ScheduleInfo, TransferInfo } from './automation';
 import type { ErrorCode } from './errors';
+import type { LogTailEvent } from './log';
 import type { RuleStat } from './rules';
 import type { Counters, Endpoint, PeerInfo, SessionInfo, StatusEntry } from './model';
 
@@ -40,25 +45,20 @@ export interface PeerLeftEvent {
   remote: Endpoint;
   reason: string;
 }
+/** Engine-internal: one message for the session's record (never sent to a client). */
 export interface DataEvent {
   type: 'data';
   ts: number;
   sessionId: string;
-  /**
-   * Per session: 1 for the session's first data event (rx or tx), then +1 for
-   * every further one. Lets a UI that replays `session.history` drop rows it
-   * already has, so a row is never shown twice or out of order.
-   */
-  seq: number;
   dir: 'rx' | 'tx';
   /** server: the peer; client: 'conn'; udp: absent */
   peerId?: string;
   /** the other end: where rx came from, where tx went */
   remote: Endpoint;
+  /** this end (pcapng exports rebuild the packets from both ends) */
+  local?: Endpoint;
   /** one framed message (rx) or one send (tx) */
   bytes: Uint8Array;
-  /** bytes decoded with the session's rx encoding by a per-peer streaming decoder */
-  text: string;
 }
 export interface ErrorEvent {
   type: 'error';
@@ -78,13 +78,15 @@ export interface CountersEvent {
   counters: Counters;
   peers: Record<string, Counters>;
 }
-/** Data rows the hub left out of a slow client's view (never of the counters). */
-export interface ViewDroppedEvent {
-  type: 'view.dropped';
+/**
+ * The engine paused (or resumed) reading a session's sockets because its
+ * record fell behind on disk. Views never cause a pause.
+ */
+export interface ReadPausedEvent {
+  type: 'session.readPaused';
   ts: number;
   sessionId: string;
-  messages: number;
-  bytes: number;
+  paused: boolean;
 }
 export interface SessionUpdatedEvent {
   type: 'session.updated';
@@ -141,12 +143,15 @@ export type NetEvent =
   | SessionUpdatedEvent
   | PeerJoinedEvent
   | PeerLeftEvent
-  | DataEvent
   | ErrorEvent
   | CountersEvent
-  | ViewDroppedEvent;
+  | ReadPausedEvent
+  | LogTailEvent;
 
 export type NetEventType = NetEvent['type'];
 
+/** What the engine emits: client events (but the tail, which the hub makes) and data for the record. */
+export type EngineEvent = Exclude<NetEvent, LogTailEvent> | DataEvent;
+
 /** Where the engine pushes events. */
-export type EventSink = (event: NetEvent) => void;
+export type EventSink = (event: EngineEvent) => void;

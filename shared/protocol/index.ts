@@ -9,3 +9,4 @@ export * from './ipc';
 export * from './methods';
 export * from './rules';
 export * from './automation';
+export * from './log';

@@ -14,7 +14,6 @@ export const COMMAND_METHODS = {
   'session.stop': 'stopSession',
   'session.close': 'closeSession',
   'session.list': 'listSessions',
-  'session.history': 'sessionHistory',
   'session.update': 'updateSession',
   'session.resetCounters': 'resetCounters',
   'session.send': 'send',
@@ -44,6 +43,9 @@ export const COMMAND_METHODS = {
   'workspace.get': 'getWorkspace',
   'workspace.save': 'saveWorkspace',
   'profile.apply': 'applyProfile',
+  'log.read': 'readLog',
+  'log.search': 'searchLog',
+  'log.clear': 'clearLog',
 } as const satisfies Record<CommandName, string>;
 
 export type CommandMethod = (typeof COMMAND_METHODS)[CommandName];

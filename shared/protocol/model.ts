@@ -1,6 +1,7 @@
 /** Plain data the engine reports about itself. All JSON-safe except payload bytes. */
 import type { ErrorCode } from './errors';
 import type { CaptureInfo, SpillInfo } from './automation';
+import type { LogBounds } from './log';
 import type { RuleSet } from './rules';
 import type { SessionConfig, SessionKind } from './schemas';
 
@@ -69,8 +70,10 @@ export interface SessionInfo {
   rules?: RuleSet;
   /** raw capture to files (absent: never started) */
   capture?: CaptureInfo;
-  /** the on-disk spill log that exports read from */
+  /** the session's on-disk record (the log): its size, limit and what the limit dropped */
   spill?: SpillInfo;
+  /** the seqs a view of the log can show */
+  log?: LogBounds;
 }
 
 export interface NetInterfaceAddress {

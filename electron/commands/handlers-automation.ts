@@ -1,5 +1,5 @@
 /** Reply rules, periodic sends, sequences and file transfers. */
-import type { HandlerModule, HubContext } from './context';
+import type { CommandContext, HandlerModule } from './context';
 
 export type AutomationCommand =
   | 'rules.set'
@@ -13,7 +13,7 @@ export type AutomationCommand =
   | 'transfer.end'
   | 'transfer.cancel';
 
-export function automationModule({ manager }: HubContext): HandlerModule<AutomationCommand> {
+export function automationModule({ manager }: CommandContext): HandlerModule<AutomationCommand> {
   return {
     handlers: {
       'rules.set': ({ sessionId, rules }) => manager.setRules(sessionId, rules),

@@ -2,7 +2,7 @@
 import type { SessionInfo } from '../../shared/protocol';
 import { encodePayload } from '../net/payload';
 import { listInterfaces, resolveHost } from '../net/system';
-import type { HandlerModule, HubContext } from './context';
+import type { CommandContext, HandlerModule } from './context';
 
 export type SessionCommand =
   | 'system.interfaces'
@@ -19,10 +19,10 @@ export type SessionCommand =
   | 'udp.multicast'
   | 'codec.preview';
 
-/** What other modules know about a session (capture files, spill log) that the engine does not. */
+/** What the record and the recorder know about a session (capture files, the log) that the engine does not. */
 export type SessionExtras = (sessionId: string) => Partial<SessionInfo>;
 
-export function sessionModule({ manager }: HubContext, extras: SessionExtras = () => ({})): HandlerModule<SessionCommand> {
+export function sessionModule({ manager }: CommandContext, extras: SessionExtras): HandlerModule<SessionCommand> {
   return {
     handlers: {
       'system.interfaces': () => listInterfaces(),

@@ -1,15 +1,22 @@
 /**
  * What command handlers get to work with, and the shape of a handler module.
- * One module per domain (sessions, automation, data), merged by dispatch.ts.
+ * One module per domain (sessions, automation, data, log), merged by the
+ * dispatcher.
  */
 import type { CommandArgs, CommandName, CommandResults, NetEvent } from '../../shared/protocol';
 import type { SessionManager } from '../net/manager';
+import type { Recorder } from '../record/recorder';
+import type { RecordStore } from '../record/records';
 
-export interface HubContext {
+export interface CommandContext {
   manager: SessionManager;
-  /** Folder for captures, exports, spill logs and profiles. */
+  /** every session's record (the log) */
+  records: RecordStore;
+  /** raw capture and exports */
+  recorder: Recorder;
+  /** Folder for captures, exports, records and profiles. */
   dataDir: string;
-  /** Push an event to every client as if the engine had emitted it. */
+  /** Push an event to every client. */
   emit(event: NetEvent): void;
 }
 
@@ -18,8 +25,4 @@ export type Handlers<K extends CommandName = CommandName> = { [C in K]: Handler<
 
 export interface HandlerModule<K extends CommandName> {
   handlers: Handlers<K>;
-  /** Sees every engine event before the clients do (capture, spill log). */
-  onEvent?(event: NetEvent): void;
-  /** Release files and timers when the hub goes. */
-  dispose?(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /**
- * Raw capture, spill log and exports, profiles and the last workspace.
+ * Raw capture and exports, the record's size limit, profiles and the last workspace.
  *
  * profile.apply opens every session of the profile in order (and sets its
  * rules). When one fails the others are still opened and stay open (the
@@ -9,9 +9,8 @@
  * (Port 2525 is already in use on 127.0.0.1)".
  */
 import { WbError, type Profile, type SessionInfo } from '../../shared/protocol';
-import { Recorder } from '../net/recorder';
 import { ProfileStore } from '../store/profiles';
-import type { HandlerModule, HubContext } from './context';
+import type { CommandContext, HandlerModule } from './context';
 
 export type DataCommand =
   | 'capture.start'
@@ -28,12 +27,7 @@ export type DataCommand =
   | 'workspace.save'
   | 'profile.apply';
 
-export interface DataModule extends HandlerModule<DataCommand> {
-  /** the capture / spill / export side, for the hub and tests */
-  recorder: Recorder;
-}
-
-async function applyProfile(ctx: HubContext, profile: Profile): Promise<SessionInfo[]> {
+async function applyProfile(ctx: CommandContext, profile: Profile): Promise<SessionInfo[]> {
   const opened: SessionInfo[] = [];
   const failed: { label: string; error: WbError }[] = [];
   for (const [i, s] of profile.sessions.entries()) {
@@ -66,20 +60,17 @@ async function applyProfile(ctx: HubContext, profile: Profile): Promise<SessionI
   );
 }
 
-export function dataModule(ctx: HubContext): DataModule {
-  const recorder = new Recorder({ dataDir: ctx.dataDir, emit: (e) => ctx.emit(e) });
-  // capture files are written from the raw chunks, before framing, so they hold every received byte
-  ctx.manager.setRawTap((sessionId, bytes, source) => recorder.onRawRx(sessionId, bytes, source));
+export function dataModule(ctx: CommandContext): HandlerModule<DataCommand> {
+  const { recorder, records } = ctx;
   let store: ProfileStore | undefined;
   // created on first use, so a hub that never touches profiles never touches the files
   const profiles = (): ProfileStore => (store ??= new ProfileStore(ctx.dataDir));
   return {
-    recorder,
     handlers: {
       'capture.start': ({ sessionId, perPeer }) => recorder.startCapture(sessionId, perPeer),
       'capture.stop': ({ sessionId }) => recorder.stopCapture(sessionId),
       'export.start': ({ sessionId, format, timeZone }) => recorder.startExport(sessionId, format, timeZone),
-      'spill.configure': ({ limitBytes }) => recorder.configureSpill(limitBytes),
+      'spill.configure': ({ limitBytes }) => records.configure(limitBytes),
       'profile.list': () => profiles().list(),
       'profile.get': ({ name }) => profiles().get(name),
       'profile.save': ({ profile }) => profiles().save(profile),
@@ -96,7 +87,5 @@ export function dataModule(ctx: HubContext): DataModule {
       },
       'profile.apply': ({ profile }) => applyProfile(ctx, profile),
     },
-    onEvent: (event) => recorder.onEvent(event),
-    dispose: () => recorder.dispose(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Export of a session's whole log: the spill log's records, streamed in
+ * Export of a session's whole log: the record's messages, streamed in
  * order through the format writers into a file, with backpressure (at most
  * one stream buffer and one read chunk in memory) and progress reports.
  */
@@ -7,7 +7,12 @@ import { createWriteStream } from 'node:fs';
 import { WbError } from '../../shared/protocol/errors';
 import type { ExportFormat, ExportInfo } from '../../shared/protocol/automation';
 import { createExportWriter, type ExportOptions } from './export/writers';
-import type { SpillSnapshot } from './spill';
+import type { CaptureRecord } from './export/record';
+
+/** Where an export reads the session's messages from, in order. */
+export interface ExportSource {
+  read(): AsyncGenerator<CaptureRecord>;
+}
 
 /** File extension of each format (the hexdump gets a name suffix instead). */
 export const EXPORT_EXT: Record<ExportFormat, string> = {
@@ -20,7 +25,7 @@ export const EXPORT_EXT: Record<ExportFormat, string> = {
 
 export interface ExportJob {
   info: ExportInfo;
-  snapshot: SpillSnapshot;
+  snapshot: ExportSource;
   options: ExportOptions;
   /** called at most every `progressMs` while running, and once at the end (done: true) */
   onProgress(info: ExportInfo): void;
@@ -57,8 +62,6 @@ export async function runExport(job: ExportJob): Promise<ExportInfo> {
   } catch (e) {
     info.error = describe(e);
     out.destroy();
-  } finally {
-    job.snapshot.release();
   }
   info.done = true;
   job.onProgress({ ...info });

@@ -1,0 +1,25 @@
+/** The session log: windows by seq, search and the view start, all read from the record. */
+import { CodecError } from '../../shared/codec/types';
+import { WbError } from '../../shared/protocol';
+import type { CommandContext, HandlerModule } from './context';
+
+export type LogCommand = 'log.read' | 'log.search' | 'log.clear';
+
+export function logModule({ records }: CommandContext): HandlerModule<LogCommand> {
+  return {
+    handlers: {
+      'log.read': (args) => records.read(args),
+      'log.search': async (args) => {
+        try {
+          return await records.search(args);
+        } catch (e) {
+          if (e instanceof CodecError) {
+            throw new WbError('INVALID_ARGUMENT', `filter.query: ${e.message}`, { field: 'filter.query' });
+          }
+          throw e;
+        }
+      },
+      'log.clear': ({ sessionId }) => records.clear(sessionId),
+    },
+  };
+}

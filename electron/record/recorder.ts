@@ -1,0 +1,202 @@
+/**
+ * Raw capture files and exports, beside the record store:
+ * - raw capture files of received bytes (on request, per session or per
+ *   peer), written from the engine's raw tap, before framing;
+ * - exports that stream a session's record through the format writers.
+ *
+ * Files: `<dataDir>/captures/`, `<dataDir>/exports/`.
+ */
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo } from '../../shared/protocol/automation';
+import { ENCODING_LABELS } from '../../shared/protocol/encodings';
+import { WbError } from '../../shared/protocol/errors';
+import type { EngineEvent, NetEvent } from '../../shared/protocol/events';
+import type { Endpoint } from '../../shared/protocol/model';
+import { fileStamp, sanitizeName, SessionCapture, uniqueName } from './capture';
+import { EXPORT_EXT, runExport } from './exporter';
+import type { RecordStore } from './records';
+
+export interface RecorderOptions {
+  dataDir: string;
+  records: RecordStore;
+  /** push an event to the clients (capture.updated, export.progress, error) */
+  emit(event: NetEvent): void;
+  /** how often capture.updated / export.progress may go out per session or export (ms) */
+  progressMs?: number;
+}
+
+interface Capturing {
+  id: string;
+  capture: SessionCapture;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+function wbWrite(what: string, e: unknown): WbError {
+  const sysCode = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  const why = e instanceof Error ? e.message : String(e);
+  return new WbError('WRITE_FAILED', `Could not write ${what}: ${why}`, sysCode ? { sysCode } : undefined);
+}
+
+export class Recorder {
+  readonly captureDir: string;
+  readonly exportDir: string;
+  private readonly captures = new Map<string, Capturing>();
+  private readonly exports = new Set<Promise<ExportInfo>>();
+  private readonly reserved = new Set<string>();
+  /** captures of removed sessions still finishing their files */
+  private readonly finishing = new Set<Promise<unknown>>();
+  private nextExport = 1;
+  private disposed = false;
+
+  constructor(private readonly opts: RecorderOptions) {
+    this.captureDir = join(opts.dataDir, 'captures');
+    this.exportDir = join(opts.dataDir, 'exports');
+  }
+
+  private get progressMs(): number {
+    return this.opts.progressMs ?? 200;
+  }
+
+  onEvent(e: EngineEvent): void {
+    if (e.type !== 'session.removed') return;
+    const c = this.captures.get(e.sessionId);
+    if (!c) return;
+    this.captures.delete(e.sessionId);
+    if (!c.capture.isActive) return;
+    const p = this.finishCapture(c).catch(() => undefined);
+    this.finishing.add(p);
+    void p.finally(() => this.finishing.delete(p));
+  }
+
+  /** Raw received bytes, before framing (the manager's raw tap): what capture files hold. */
+  onRawRx(sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }): void {
+    if (this.disposed) return;
+    const c = this.captures.get(sessionId);
+    if (!c?.capture.isActive) return;
+    c.capture.write(bytes, source.remote, source.peerId);
+    this.scheduleCaptureUpdate(c);
+  }
+
+  // ── raw capture ────────────────────────────────────────────────────────────
+
+  private emitCapture(id: string, capture: CaptureInfo): void {
+    this.opts.emit({ type: 'capture.updated', ts: Date.now(), sessionId: id, capture });
+  }
+
+  private scheduleCaptureUpdate(c: Capturing): void {
+    if (c.timer) return;
+    c.timer = setTimeout(() => {
+      c.timer = undefined;
+      this.emitCapture(c.id, c.capture.info());
+    }, this.progressMs);
+  }
+
+  async startCapture(sessionId: string, perPeer: boolean): Promise<CaptureInfo> {
+    const k = this.opts.records.logOf(sessionId);
+    if (this.captures.get(sessionId)?.capture.isActive) {
+      throw new WbError('INVALID_ARGUMENT', `Session '${k.name}' is already capturing; stop that capture first`);
+    }
+    try {
+      await fsp.mkdir(this.captureDir, { recursive: true });
+    } catch (e) {
+      throw wbWrite(`the captures folder ${this.captureDir}`, e);
+    }
+    const capture = new SessionCapture({
+      dir: this.captureDir,
+      stem: `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}`,
+      perPeer,
+      reserved: this.reserved,
+      onError: (file, err) => this.captureFailed(sessionId, file, err),
+    });
+    capture.begin();
+    this.captures.set(sessionId, { id: sessionId, capture });
+    const info = capture.info();
+    this.emitCapture(sessionId, info);
+    return info;
+  }
+
+  private captureFailed(sessionId: string, file: CaptureFile, e: Error): void {
+    const err = wbWrite(`the capture file ${file.path}`, e);
+    this.opts.emit({
+      type: 'error',
+      ts: Date.now(),
+      sessionId,
+      code: 'WRITE_FAILED',
+      message: err.message,
+      ...(err.detail?.sysCode ? { sysCode: err.detail.sysCode } : {}),
+    });
+  }
+
+  private async finishCapture(c: Capturing): Promise<CaptureInfo> {
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = undefined;
+    const info = await c.capture.stop();
+    this.emitCapture(c.id, info);
+    return info;
+  }
+
+  /** Stop capturing; answers once every file is complete on disk. */
+  async stopCapture(sessionId: string): Promise<CaptureInfo> {
+    this.opts.records.logOf(sessionId);
+    const c = this.captures.get(sessionId);
+    return c ? this.finishCapture(c) : { active: false, perPeer: false, files: [] };
+  }
+
+  captureInfo(sessionId: string): CaptureInfo | undefined {
+    return this.captures.get(sessionId)?.capture.info();
+  }
+
+  // ── export ─────────────────────────────────────────────────────────────────
+
+  /** Start an export; progress follows as `export.progress` events, the last with done: true. */
+  async startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc'): Promise<ExportInfo> {
+    const k = this.opts.records.logOf(sessionId);
+    try {
+      await fsp.mkdir(this.exportDir, { recursive: true });
+    } catch (e) {
+      throw wbWrite(`the exports folder ${this.exportDir}`, e);
+    }
+    const snapshot = this.opts.records.exportSource(sessionId);
+    if (k.record.error) throw wbWrite(`the log of session '${k.name}' to disk`, k.record.error);
+    const stem = `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}${format === 'txt-hexdump' ? '-hexdump' : ''}`;
+    const name = uniqueName(this.exportDir, stem, EXPORT_EXT[format], this.reserved);
+    const dropped = snapshot.droppedRecords;
+    const info: ExportInfo = {
+      exportId: `x${this.nextExport++}`,
+      sessionId,
+      format,
+      path: join(this.exportDir, name),
+      name,
+      records: 0,
+      totalRecords: snapshot.records,
+      ...(dropped > 0 ? { droppedRecords: dropped } : {}),
+      bytes: 0,
+      done: false,
+    };
+    const start = { ...info };
+    const job = runExport({
+      info,
+      snapshot,
+      options: { encodingLabel: ENCODING_LABELS[k.encoding], timeZone, bom: format === 'csv' },
+      progressMs: this.progressMs,
+      cancelled: () => this.disposed,
+      onProgress: (p) => this.opts.emit({ type: 'export.progress', ts: Date.now(), sessionId, export: p }),
+    });
+    this.exports.add(job);
+    void job.finally(() => this.exports.delete(job));
+    return start;
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────
+
+  /** Finish captures and end exports. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const all = [...this.captures.values()];
+    this.captures.clear();
+    await Promise.all(all.map((c) => (c.capture.isActive ? this.finishCapture(c).catch(() => undefined) : undefined)));
+    await Promise.all([...this.exports, ...this.finishing]);
+  }
+}

@@ -1,0 +1,488 @@
+/**
+ * One session's record: every row (rx, tx, info, error) appended to disk at
+ * wire speed. It is the one copy of the log: the live tail, scroll-back,
+ * search, reloads and exports all read from here.
+ *
+ * - Append (the hot path) copies the row into a 1 MiB staging buffer and
+ *   returns its seq; staged bytes go to the segment's write stream once per
+ *   tick (or every 256 KiB). One copy per byte, no per-row allocation.
+ * - Files: `<dir>/<base>.<n>.log`, segments of about 1/8 of the size limit;
+ *   when the total goes over the limit the oldest segment goes and its rows
+ *   count as dropped (`firstSeq` moves on).
+ * - A sparse index per segment (a seq and file offset every 64 rows or
+ *   64 KiB) finds any seq with one short read.
+ * - The newest rows (≥ 64, ≤ 512, ≤ 4 MiB of payload) stay in memory for the
+ *   live tail and a reload, as views into the staging buffers.
+ * - When the disk falls behind (more than 32 MiB handed to the stream and not
+ *   yet written) `onPressure(true)` asks the engine to pause reading this
+ *   session; `onPressure(false)` once below 8 MiB. Nothing else ever pauses.
+ * - Readers pin the segments they read, so a segment that rolls out of the
+ *   limit meanwhile is deleted only when they let go.
+ */
+import { createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { LogDir } from '../../shared/protocol/log';
+import { HEADER_BYTES, parseRecords, writeHeader, type RawRecord } from './format';
+
+export const DEFAULT_RECORD_LIMIT = 1024 * 1024 * 1024;
+const MIN_SEGMENT = 64 * 1024;
+const STAGE_BYTES = 1024 * 1024;
+const FLUSH_AT = 256 * 1024;
+const INDEX_EVERY_ROWS = 64;
+const INDEX_EVERY_BYTES = 64 * 1024;
+const RECENT_MAX_ROWS = 512;
+const RECENT_MIN_ROWS = 64;
+const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+const PRESSURE_HIGH = 32 * 1024 * 1024;
+const PRESSURE_LOW = 8 * 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
+
+interface Segment {
+  n: number;
+  path: string;
+  firstSeq: number;
+  records: number;
+  /** rx/tx rows among the records */
+  messages: number;
+  /** bytes appended (staged or written) */
+  bytes: number;
+  /** bytes the write stream confirmed */
+  written: number;
+  stream?: WriteStream;
+  waiters: { bytes: number; resolve: () => void }[];
+  pins: number;
+  /** rolled out of the limit or the record was removed: delete once unpinned */
+  doomed: boolean;
+  idxSeq: number[];
+  idxOff: number[];
+}
+
+/** A row kept in memory: `payload` is a view into a staging buffer (or the caller's bytes). */
+export interface RecentRow {
+  seq: number;
+  dir: LogDir;
+  peerRef: number;
+  ts: number;
+  payload: Uint8Array;
+}
+
+export interface RecordStats {
+  bytes: number;
+  /** rx/tx rows kept */
+  records: number;
+  limitBytes: number;
+  /** rx/tx rows the size limit dropped */
+  droppedRecords: number;
+}
+
+export class SessionRecord {
+  private segments: Segment[] = [];
+  private nextFile = 0;
+  private stage: Buffer | undefined;
+  private stageAt = 0;
+  private stageSealed = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushQueued = false;
+  private inflight = 0;
+  private pressured = false;
+  private totalBytes = 0;
+  private totalRecords = 0;
+  private totalMessages = 0;
+  private dropped = 0;
+  private failure: Error | undefined;
+  private removed = false;
+  private last = 0;
+  /** the first seq views show (moved by log.clear) */
+  private viewStart = 1;
+  private recent: RecentRow[] = [];
+  private recentHead = 0;
+  private recentBytes = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly base: string,
+    private limit: number = DEFAULT_RECORD_LIMIT,
+    private readonly onPressure: (paused: boolean) => void = () => undefined,
+  ) {}
+
+  /** Why the record stopped writing to disk (a disk error), if it did. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /** The oldest seq still on disk (or in memory). */
+  get oldestSeq(): number {
+    const seg = this.segments[0];
+    return seg ? seg.firstSeq : this.last + 1;
+  }
+
+  /** The first seq a view shows: after the limit's drops and the last clear. */
+  get firstSeq(): number {
+    return Math.max(this.oldestSeq, this.viewStart);
+  }
+
+  stats(): RecordStats {
+    return { bytes: this.totalBytes, records: this.totalMessages, limitBytes: this.limit, droppedRecords: this.dropped };
+  }
+
+  /** Views start after the current last row. */
+  clearView(): void {
+    this.viewStart = this.last + 1;
+  }
+
+  private get segmentLimit(): number {
+    return Math.max(MIN_SEGMENT, Math.floor(this.limit / 8));
+  }
+
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.enforceLimit();
+  }
+
+  // ── append ────────────────────────────────────────────────────────────────
+
+  /** Append one row; returns its seq. */
+  append(dir: LogDir, peerRef: number, ts: number, payload: Uint8Array): number {
+    const seq = ++this.last;
+    if (this.removed) return seq;
+    const size = HEADER_BYTES + payload.length;
+    let seg = this.segments[this.segments.length - 1];
+    if (!seg || (seg.records > 0 && seg.bytes + size > this.segmentLimit)) seg = this.roll(seq);
+    const sinceIdx = seg.idxSeq.length === 0 ? Infinity : seq - (seg.idxSeq[seg.idxSeq.length - 1] as number);
+    const bytesSinceIdx = seg.idxOff.length === 0 ? Infinity : seg.bytes - (seg.idxOff[seg.idxOff.length - 1] as number);
+    if (sinceIdx >= INDEX_EVERY_ROWS || bytesSinceIdx >= INDEX_EVERY_BYTES) {
+      seg.idxSeq.push(seq);
+      seg.idxOff.push(seg.bytes);
+    }
+    let view: Uint8Array;
+    if (size <= STAGE_BYTES) {
+      if (!this.stage || this.stage.length - this.stageAt < size) this.newStage();
+      const stage = this.stage as Buffer;
+      writeHeader(stage, this.stageAt, dir, peerRef, ts, payload.length);
+      stage.set(payload, this.stageAt + HEADER_BYTES);
+      view = stage.subarray(this.stageAt + HEADER_BYTES, this.stageAt + size);
+      this.stageAt += size;
+      this.pendingBytes += size;
+    } else {
+      // a huge row: its header and its bytes go to the stream as they are
+      this.sealStage();
+      const header = Buffer.allocUnsafe(HEADER_BYTES);
+      writeHeader(header, 0, dir, peerRef, ts, payload.length);
+      const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      this.pending.push(header, body);
+      this.pendingBytes += size;
+      view = payload;
+    }
+    seg.bytes += size;
+    seg.records += 1;
+    this.totalBytes += size;
+    this.totalRecords += 1;
+    if (dir === 'rx' || dir === 'tx') {
+      seg.messages += 1;
+      this.totalMessages += 1;
+    }
+    this.remember({ seq, dir, peerRef, ts, payload: view });
+    this.enforceLimit();
+    if (this.pendingBytes >= FLUSH_AT) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flush());
+    }
+    return seq;
+  }
+
+  private remember(row: RecentRow): void {
+    this.recent.push(row);
+    this.recentBytes += row.payload.length;
+    while (
+      this.recent.length - this.recentHead > RECENT_MAX_ROWS ||
+      (this.recentBytes > RECENT_MAX_BYTES && this.recent.length - this.recentHead > RECENT_MIN_ROWS)
+    ) {
+      const old = this.recent[this.recentHead] as RecentRow;
+      this.recentBytes -= old.payload.length;
+      this.recent[this.recentHead] = undefined as unknown as RecentRow;
+      this.recentHead++;
+    }
+    if (this.recentHead > 1024) {
+      this.recent = this.recent.slice(this.recentHead);
+      this.recentHead = 0;
+    }
+  }
+
+  /** The oldest seq kept in memory. */
+  private get recentFirst(): number {
+    const r = this.recent[this.recentHead];
+    return r ? r.seq : this.last + 1;
+  }
+
+  private newStage(): void {
+    this.sealStage();
+    this.stage = Buffer.allocUnsafe(STAGE_BYTES);
+    this.stageAt = 0;
+    this.stageSealed = 0;
+  }
+
+  /** Move the staged bytes not yet handed out to the pending list. */
+  private sealStage(): void {
+    if (this.stage && this.stageAt > this.stageSealed) {
+      this.pending.push(this.stage.subarray(this.stageSealed, this.stageAt));
+      this.stageSealed = this.stageAt;
+    }
+  }
+
+  /** Hand pending rows to the current segment's stream. */
+  private flush(): void {
+    this.flushQueued = false;
+    this.sealStage();
+    if (this.pending.length === 0) return;
+    const chunks = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const seg = this.segments[this.segments.length - 1];
+    if (!seg || this.removed || this.failure) return;
+    const stream = this.streamOf(seg);
+    this.inflight += bytes;
+    stream.cork();
+    for (let i = 0; i < chunks.length - 1; i++) stream.write(chunks[i] as Buffer);
+    stream.write(chunks[chunks.length - 1] as Buffer, (e) => {
+      this.inflight -= bytes;
+      if (!e) {
+        seg.written += bytes;
+        const ready = seg.waiters.filter((w) => seg.written >= w.bytes);
+        seg.waiters = seg.waiters.filter((w) => seg.written < w.bytes);
+        for (const w of ready) w.resolve();
+      }
+      this.checkPressure();
+    });
+    process.nextTick(() => stream.uncork());
+    this.checkPressure();
+  }
+
+  private checkPressure(): void {
+    if (!this.pressured && this.inflight > PRESSURE_HIGH) {
+      this.pressured = true;
+      this.onPressure(true);
+    } else if (this.pressured && this.inflight < PRESSURE_LOW) {
+      this.pressured = false;
+      this.onPressure(false);
+    }
+  }
+
+  private streamOf(seg: Segment): WriteStream {
+    if (seg.stream) return seg.stream;
+    const stream = createWriteStream(seg.path, { flags: 'w', highWaterMark: 1024 * 1024 });
+    stream.on('error', (e) => {
+      this.failure ??= e;
+      for (const w of seg.waiters.splice(0)) w.resolve();
+      if (this.pressured) {
+        this.pressured = false;
+        this.onPressure(false);
+      }
+    });
+    seg.stream = stream;
+    return stream;
+  }
+
+  private roll(firstSeq: number): Segment {
+    this.flush();
+    const prev = this.segments[this.segments.length - 1];
+    if (prev?.stream) prev.stream.end();
+    const n = this.nextFile++;
+    const seg: Segment = {
+      n,
+      path: join(this.dir, `${this.base}.${n}.log`),
+      firstSeq,
+      records: 0,
+      messages: 0,
+      bytes: 0,
+      written: 0,
+      waiters: [],
+      pins: 0,
+      doomed: false,
+      idxSeq: [],
+      idxOff: [],
+    };
+    this.segments.push(seg);
+    return seg;
+  }
+
+  private enforceLimit(): void {
+    while (this.totalBytes > this.limit && this.segments.length > 1) {
+      const old = this.segments.shift() as Segment;
+      this.totalBytes -= old.bytes;
+      this.totalRecords -= old.records;
+      this.totalMessages -= old.messages;
+      this.dropped += old.messages;
+      old.doomed = true;
+      if (old.pins === 0) void this.deleteSegment(old);
+    }
+  }
+
+  private async deleteSegment(seg: Segment): Promise<void> {
+    for (const w of seg.waiters.splice(0)) w.resolve();
+    const stream = seg.stream;
+    if (stream && !stream.closed) {
+      await new Promise<void>((resolve) => {
+        stream.once('close', () => resolve());
+        if (!stream.writableEnded) stream.end();
+        if (stream.destroyed) resolve();
+      });
+    }
+    await fsp.rm(seg.path, { force: true }).catch(() => undefined);
+  }
+
+  /** Flush and wait until every row appended so far is on disk (in the OS). */
+  async sync(): Promise<void> {
+    this.flush();
+    await Promise.all(
+      this.segments.map((seg) =>
+        seg.written >= seg.bytes || !seg.stream || this.failure
+          ? undefined
+          : new Promise<void>((resolve) => seg.waiters.push({ bytes: seg.bytes, resolve })),
+      ),
+    );
+    if (this.failure) throw this.failure;
+  }
+
+  // ── read ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Rows `from…to` (inclusive, clamped to what exists) from memory when they
+   * are all there, else from disk. Payloads are copies, cut to `byteLimit`;
+   * `size` is the whole length.
+   */
+  async rows(from: number, to: number, byteLimit: number): Promise<Array<RecentRow & { size: number }>> {
+    from = Math.max(from, this.oldestSeq);
+    to = Math.min(to, this.last);
+    if (to < from) return [];
+    const out: Array<RecentRow & { size: number }> = [];
+    const cut = (r: RawRecord | RecentRow) => ({
+      seq: r.seq,
+      dir: r.dir,
+      peerRef: r.peerRef,
+      ts: r.ts,
+      size: r.payload.length,
+      payload: Uint8Array.prototype.slice.call(r.payload, 0, byteLimit) as Uint8Array,
+    });
+    if (from >= this.recentFirst) {
+      for (let s = from; s <= to; s++) {
+        const r = this.recent[this.recentHead + (s - this.recentFirst)] as RecentRow;
+        out.push(cut(r));
+      }
+      return out;
+    }
+    for await (const batch of this.scan(from, to)) for (const r of batch) out.push(cut(r));
+    return out;
+  }
+
+  /** The newest rows in memory with seq > `after`, at most `max` (the live tail). */
+  tail(after: number, max: number): RecentRow[] {
+    const first = Math.max(after + 1, this.last - max + 1, this.recentFirst);
+    const out: RecentRow[] = [];
+    for (let s = first; s <= this.last; s++) out.push(this.recent[this.recentHead + (s - this.recentFirst)] as RecentRow);
+    return out;
+  }
+
+  /**
+   * Every row from `from` to `to` (default: the last row now), read from disk
+   * in batches. Payloads are views valid until the next batch is asked for.
+   * The segments read are pinned until the generator ends.
+   */
+  async *scan(from: number, to: number = this.last): AsyncGenerator<RawRecord[]> {
+    await this.sync().catch(() => undefined);
+    from = Math.max(from, this.oldestSeq);
+    to = Math.min(to, this.last);
+    if (to < from) return;
+    const parts = this.segments.filter((s) => s.records > 0 && s.firstSeq + s.records - 1 >= from && s.firstSeq <= to);
+    const bounds = parts.map((s) => ({ seg: s, bytes: s.bytes, records: s.records }));
+    for (const p of bounds) p.seg.pins += 1;
+    try {
+      for (const p of bounds) {
+        const seg = p.seg;
+        const start = Math.max(from, seg.firstSeq);
+        // the last index entry at or before `start`
+        let lo = 0;
+        let hi = seg.idxSeq.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1;
+          if ((seg.idxSeq[mid] as number) <= start) lo = mid;
+          else hi = mid - 1;
+        }
+        let offset = seg.idxOff[lo] ?? 0;
+        let seq = seg.idxSeq[lo] ?? seg.firstSeq;
+        const fh = await fsp.open(seg.path, 'r');
+        try {
+          let carry: Buffer | undefined;
+          let done = false;
+          while (!done && offset < p.bytes) {
+            const want = Math.min(READ_CHUNK, p.bytes - offset);
+            const chunk = Buffer.allocUnsafe(want);
+            const { bytesRead } = await fh.read(chunk, 0, want, offset);
+            if (bytesRead <= 0) break;
+            offset += bytesRead;
+            const buf = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+            const batch: RawRecord[] = [];
+            const end = parseRecords(buf, 0, seq, (rec) => {
+              if (rec.seq > to) {
+                done = true;
+                return false;
+              }
+              if (rec.seq >= start) batch.push(rec);
+              return true;
+            });
+            seq = end.seq;
+            carry = end.at < buf.length && !done ? buf.subarray(end.at) : undefined;
+            if (carry && carry.length >= 4) {
+              // a row longer than one read: read the rest of it in one go
+              const need = carry.readUInt32LE(0) + 4 - carry.length;
+              if (need > READ_CHUNK) {
+                const rest = Buffer.allocUnsafe(need);
+                const r = await fh.read(rest, 0, need, offset);
+                offset += r.bytesRead;
+                carry = Buffer.concat([carry, rest.subarray(0, r.bytesRead)]);
+              }
+            }
+            if (batch.length > 0) yield batch;
+            if (seq > seg.firstSeq + p.records - 1) break;
+          }
+        } finally {
+          await fh.close().catch(() => undefined);
+        }
+      }
+    } finally {
+      for (const p of bounds) {
+        p.seg.pins -= 1;
+        if (p.seg.pins === 0 && p.seg.doomed) void this.deleteSegment(p.seg);
+      }
+    }
+  }
+
+  /** Delete every segment (pinned ones once their reader lets go). */
+  async remove(): Promise<void> {
+    if (this.removed) return;
+    this.removed = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.stage = undefined;
+    const all = this.segments.splice(0);
+    this.totalBytes = 0;
+    this.totalRecords = 0;
+    this.totalMessages = 0;
+    if (this.pressured) {
+      this.pressured = false;
+      this.onPressure(false);
+    }
+    await Promise.all(
+      all.map((seg) => {
+        seg.doomed = true;
+        return seg.pins === 0 ? this.deleteSegment(seg) : undefined;
+      }),
+    );
+  }
+}
