@@ -19,6 +19,9 @@ import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, ty
 import type { Sender } from './session-replies';
 import { StartAttempt } from './session-io';
 
+/** Requested SO_RCVBUF of a UDP session. */
+const UDP_RECV_BUFFER = 8 * 1024 * 1024;
+
 /** Sources whose framer state is kept at once (oldest forgotten first). */
 const MAX_SOURCES = 1024;
 
@@ -78,7 +81,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
     this.local = undefined;
     this.setStatus('connecting', `Binding port ${cfg.bindPort} on ${host}`);
     return new Promise<void>((resolve, reject) => {
-      const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false });
+      // a large receive buffer rides out bursts while the engine is busy (the kernel caps it at rmem_max)
+      const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false, recvBufferSize: UDP_RECV_BUFFER });
       let bound = false;
       const attempt = new StartAttempt(reject);
       this.attempt = attempt;

@@ -3,16 +3,17 @@
  * wire speed. It is the one copy of the log: the live tail, scroll-back,
  * search, reloads and exports all read from here.
  *
- * - Append (the hot path) copies the row into a 1 MiB staging buffer and
- *   returns its seq; staged bytes go to the segment's write stream once per
- *   tick (or every 256 KiB). One copy per byte, no per-row allocation.
+ * - Append (the hot path) writes the row's header, and a small row's bytes,
+ *   into a staging buffer and returns its seq; a large row (a socket chunk)
+ *   is queued as it is, uncopied. Queued bytes go to the segment's write
+ *   stream once per tick (or every 256 KiB). At most one copy per byte, no
+ *   per-row allocation.
  * - Files: `<dir>/<base>.<n>.log`, segments of about 1/8 of the size limit;
  *   when the total goes over the limit the oldest segment goes and its rows
  *   count as dropped (`firstSeq` moves on).
  * - A sparse index per segment (a seq and file offset every 64 rows or
  *   64 KiB) finds any seq with one short read.
- * - The newest rows (≥ 64, ≤ 512, ≤ 4 MiB of payload) stay in memory for the
- *   live tail and a reload, as views into the staging buffers.
+ * - The newest rows stay in memory (recent.ts) for the live tail and a reload.
  * - When the disk falls behind (more than 32 MiB handed to the stream and not
  *   yet written) `onPressure(true)` asks the engine to pause reading this
  *   session; `onPressure(false)` once below 8 MiB. Nothing else ever pauses.
@@ -23,16 +24,18 @@ import { createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { LogDir } from '../../shared/protocol/log';
 import { HEADER_BYTES, parseRecords, writeHeader, type RawRecord } from './format';
+import { RecentRows, type RecentRow } from './recent';
+
+export type { RecentRow } from './recent';
 
 export const DEFAULT_RECORD_LIMIT = 1024 * 1024 * 1024;
 const MIN_SEGMENT = 64 * 1024;
-const STAGE_BYTES = 1024 * 1024;
+const STAGE_BYTES = 256 * 1024;
+/** rows at least this long are written from their own memory instead of being copied */
+const COPY_BELOW = 2048;
 const FLUSH_AT = 256 * 1024;
 const INDEX_EVERY_ROWS = 64;
 const INDEX_EVERY_BYTES = 64 * 1024;
-const RECENT_MAX_ROWS = 512;
-const RECENT_MIN_ROWS = 64;
-const RECENT_MAX_BYTES = 4 * 1024 * 1024;
 const PRESSURE_HIGH = 32 * 1024 * 1024;
 const PRESSURE_LOW = 8 * 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
@@ -55,15 +58,6 @@ interface Segment {
   doomed: boolean;
   idxSeq: number[];
   idxOff: number[];
-}
-
-/** A row kept in memory: `payload` is a view into a staging buffer (or the caller's bytes). */
-export interface RecentRow {
-  seq: number;
-  dir: LogDir;
-  peerRef: number;
-  ts: number;
-  payload: Uint8Array;
 }
 
 export interface RecordStats {
@@ -95,9 +89,7 @@ export class SessionRecord {
   private last = 0;
   /** the first seq views show (moved by log.clear) */
   private viewStart = 1;
-  private recent: RecentRow[] = [];
-  private recentHead = 0;
-  private recentBytes = 0;
+  private readonly recent = new RecentRows();
 
   constructor(
     private readonly dir: string,
@@ -159,25 +151,23 @@ export class SessionRecord {
       seg.idxSeq.push(seq);
       seg.idxOff.push(seg.bytes);
     }
-    let view: Uint8Array;
-    if (size <= STAGE_BYTES) {
-      if (!this.stage || this.stage.length - this.stageAt < size) this.newStage();
-      const stage = this.stage as Buffer;
-      writeHeader(stage, this.stageAt, dir, peerRef, ts, payload.length);
+    if (!this.stage || this.stage.length - this.stageAt < (payload.length < COPY_BELOW ? size : HEADER_BYTES)) this.newStage();
+    const stage = this.stage as Buffer;
+    writeHeader(stage, this.stageAt, dir, peerRef, ts, payload.length);
+    if (payload.length < COPY_BELOW) {
+      // small rows are copied behind their header: one write for many rows
       stage.set(payload, this.stageAt + HEADER_BYTES);
-      view = stage.subarray(this.stageAt + HEADER_BYTES, this.stageAt + size);
+      this.recent.push(seq, dir, peerRef, ts, stage, this.stageAt + HEADER_BYTES, payload.length);
       this.stageAt += size;
-      this.pendingBytes += size;
     } else {
-      // a huge row: its header and its bytes go to the stream as they are
+      // large rows (socket chunks) go to the stream as they are, after their header: no copy.
+      // The engine never reuses a message's memory, so holding it until written is safe.
+      this.stageAt += HEADER_BYTES;
       this.sealStage();
-      const header = Buffer.allocUnsafe(HEADER_BYTES);
-      writeHeader(header, 0, dir, peerRef, ts, payload.length);
-      const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-      this.pending.push(header, body);
-      this.pendingBytes += size;
-      view = payload;
+      this.pending.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+      this.recent.push(seq, dir, peerRef, ts, payload, 0, payload.length);
     }
+    this.pendingBytes += size;
     seg.bytes += size;
     seg.records += 1;
     this.totalBytes += size;
@@ -186,7 +176,6 @@ export class SessionRecord {
       seg.messages += 1;
       this.totalMessages += 1;
     }
-    this.remember({ seq, dir, peerRef, ts, payload: view });
     this.enforceLimit();
     if (this.pendingBytes >= FLUSH_AT) this.flush();
     else if (!this.flushQueued) {
@@ -194,30 +183,6 @@ export class SessionRecord {
       setImmediate(() => this.flush());
     }
     return seq;
-  }
-
-  private remember(row: RecentRow): void {
-    this.recent.push(row);
-    this.recentBytes += row.payload.length;
-    while (
-      this.recent.length - this.recentHead > RECENT_MAX_ROWS ||
-      (this.recentBytes > RECENT_MAX_BYTES && this.recent.length - this.recentHead > RECENT_MIN_ROWS)
-    ) {
-      const old = this.recent[this.recentHead] as RecentRow;
-      this.recentBytes -= old.payload.length;
-      this.recent[this.recentHead] = undefined as unknown as RecentRow;
-      this.recentHead++;
-    }
-    if (this.recentHead > 1024) {
-      this.recent = this.recent.slice(this.recentHead);
-      this.recentHead = 0;
-    }
-  }
-
-  /** The oldest seq kept in memory. */
-  private get recentFirst(): number {
-    const r = this.recent[this.recentHead];
-    return r ? r.seq : this.last + 1;
   }
 
   private newStage(): void {
@@ -370,11 +335,8 @@ export class SessionRecord {
       size: r.payload.length,
       payload: Uint8Array.prototype.slice.call(r.payload, 0, byteLimit) as Uint8Array,
     });
-    if (from >= this.recentFirst) {
-      for (let s = from; s <= to; s++) {
-        const r = this.recent[this.recentHead + (s - this.recentFirst)] as RecentRow;
-        out.push(cut(r));
-      }
+    if (from >= this.recent.first) {
+      for (let s = from; s <= to; s++) out.push(cut(this.recent.get(s) as RecentRow));
       return out;
     }
     for await (const batch of this.scan(from, to)) for (const r of batch) out.push(cut(r));
@@ -383,9 +345,9 @@ export class SessionRecord {
 
   /** The newest rows in memory with seq > `after`, at most `max` (the live tail). */
   tail(after: number, max: number): RecentRow[] {
-    const first = Math.max(after + 1, this.last - max + 1, this.recentFirst);
+    const first = Math.max(after + 1, this.last - max + 1, this.recent.first);
     const out: RecentRow[] = [];
-    for (let s = first; s <= this.last; s++) out.push(this.recent[this.recentHead + (s - this.recentFirst)] as RecentRow);
+    for (let s = first; s <= this.last; s++) out.push(this.recent.get(s) as RecentRow);
     return out;
   }
 
