@@ -315,6 +315,25 @@ export class SessionRecord {
     if (this.failure) throw this.failure;
   }
 
+  /** Resolves once the segment's rows up to `seq` are on disk (in the OS). */
+  private async written(seg: Segment | undefined, seq: number): Promise<void> {
+    if (!seg) return;
+    // the first index entry after `seq` marks where its row has surely ended
+    let lo = 0;
+    let hi = seg.idxSeq.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((seg.idxSeq[mid] as number) <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    const need = lo < seg.idxSeq.length ? (seg.idxOff[lo] as number) : seg.bytes;
+    if (seg.written >= need) return;
+    this.flush();
+    if (seg.written >= need || this.failure) return;
+    await new Promise<void>((resolve) => seg.waiters.push({ bytes: need, resolve }));
+    if (this.failure) throw this.failure;
+  }
+
   // ── read ──────────────────────────────────────────────────────────────────
 
   /**
@@ -357,12 +376,14 @@ export class SessionRecord {
    * The segments read are pinned until the generator ends.
    */
   async *scan(from: number, to: number = this.last): AsyncGenerator<RawRecord[]> {
-    await this.sync().catch(() => undefined);
     from = Math.max(from, this.oldestSeq);
     to = Math.min(to, this.last);
     if (to < from) return;
     const parts = this.segments.filter((s) => s.records > 0 && s.firstSeq + s.records - 1 >= from && s.firstSeq <= to);
-    const bounds = parts.map((s) => ({ seg: s, bytes: s.bytes, records: s.records }));
+    // wait only for the bytes this read needs: old rows under a flood are read at once
+    await this.written(parts[parts.length - 1], to).catch(() => undefined);
+    // read only what the disk has confirmed (the last segment may be mid-write)
+    const bounds = parts.map((s) => ({ seg: s, bytes: s.written, records: s.records }));
     for (const p of bounds) p.seg.pins += 1;
     try {
       for (const p of bounds) {
