@@ -12,7 +12,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineEvent, NetEvent, Result, SessionInfo } from '../shared/protocol';
+import { WbError, type EngineEvent, type NetEvent, type Result, type SessionInfo } from '../shared/protocol';
 import type { Handlers } from './commands/context';
 import { createDispatcher, type Dispatcher } from './commands/dispatch';
 import { automationModule } from './commands/handlers-automation';
@@ -47,6 +47,7 @@ export class Backend {
       ...(recordLimitBytes !== undefined ? { limitBytes: recordLimitBytes } : {}),
       onAppend: (id) => this.hub.touch(id),
       onPressure: (id, paused) => this.manager.setReadPaused(id, paused),
+      onFailure: (id, message, sysCode) => this.manager.reportError(id, new WbError('WRITE_FAILED', message, sysCode ? { sysCode } : undefined)),
     });
     this.hub = new Hub(this.records, hubOptions);
     this.manager = new SessionManager((e) => this.onEngineEvent(e));

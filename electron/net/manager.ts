@@ -310,6 +310,13 @@ export class SessionManager {
     });
   }
 
+  /** Report a problem of one session's surroundings (its record, its files) as the session's error event. */
+  reportError(id: string, err: WbError): void {
+    const e = this.entries.get(id);
+    if (!e || e.mode === 'dead') return;
+    e.session.emitError(err);
+  }
+
   /**
    * The engine's own limit: pause or resume reading one session's TCP sockets
    * while its record catches up on disk (UDP cannot be paused). Announced as

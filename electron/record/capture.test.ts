@@ -8,7 +8,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureInfo, SessionInfo } from '../../shared/protocol';
-import { connect, makeHub, openSession, rxBytesReached, sleep, type TestHub } from './recorder.test-util';
+import { connect, makeBackend, openSession, rxBytesReached, sleep, type TestBackend } from './recorder.test-util';
 import { fileStamp, sanitizeName } from './capture';
 
 const MB = 1024 * 1024;
@@ -50,7 +50,7 @@ function flood(port: number, total: number): Promise<string> {
 }
 
 describe('raw capture', () => {
-  let t: TestHub | undefined;
+  let t: TestBackend | undefined;
   afterEach(async () => {
     await t?.close();
     t = undefined;
@@ -63,7 +63,7 @@ describe('raw capture', () => {
   });
 
   it('writes all 100 MB a client floods in, byte for byte, though the view keeps 100 rows', async () => {
-    t = makeHub();
+    t = makeBackend();
     const s = await openSession(t, { kind: 'tcp-server', host: '127.0.0.1', port: 0, name: 'Flood test' });
     const started = await t.call('capture.start', { sessionId: s.sessionId });
     expect(started).toMatchObject({ active: true, perPeer: false, files: [{ bytes: 0 }] });
@@ -87,7 +87,7 @@ describe('raw capture', () => {
   }, 180_000);
 
   it('writes one file per peer when asked, each with exactly its peer’s bytes', async () => {
-    t = makeHub();
+    t = makeBackend();
     const s = await openSession(t, { kind: 'tcp-server', host: '127.0.0.1', port: 0, name: 'pp' });
     const started = await t.call('capture.start', { sessionId: s.sessionId, perPeer: true });
     expect(started.files).toEqual([]);
@@ -119,7 +119,7 @@ describe('raw capture', () => {
   });
 
   it('holds every raw byte whatever the framing: dropped delimiters and a pending partial message included', async () => {
-    t = makeHub();
+    t = makeBackend();
     const s = await openSession(t, {
       kind: 'tcp-server',
       host: '127.0.0.1',
@@ -144,7 +144,7 @@ describe('raw capture', () => {
   });
 
   it('refuses a second capture and an unknown session; stops by itself when the session goes', async () => {
-    t = makeHub();
+    t = makeBackend();
     const s = await openSession(t, { kind: 'udp', bindAddress: '127.0.0.1', bindPort: 0 });
     await t.call('capture.start', { sessionId: s.sessionId });
     expect(await t.raw('capture.start', { sessionId: s.sessionId })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });

@@ -7,26 +7,26 @@ import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportInfo } from '../../shared/protocol';
-import { connect, exportDone, makeHub, openSession, rxMessagesReached, sleep, type TestHub } from './recorder.test-util';
+import { connect, exportDone, makeBackend, openSession, rxMessagesReached, sleep, type TestBackend } from './recorder.test-util';
 
 const TSHARK = '/usr/bin/tshark';
 const N = 5000;
 
-async function exportOf(t: TestHub, sessionId: string, format: string): Promise<{ start: ExportInfo; end: ExportInfo; text: string }> {
+async function exportOf(t: TestBackend, sessionId: string, format: string): Promise<{ start: ExportInfo; end: ExportInfo; text: string }> {
   const start = await t.call('export.start', { sessionId, format, timeZone: 'utc' });
   const end = (await exportDone(t, start.exportId)).export;
   return { start, end, text: readFileSync(end.path, 'utf8') };
 }
 
 describe('export', () => {
-  let t: TestHub | undefined;
+  let t: TestBackend | undefined;
   afterEach(async () => {
     await t?.close();
     t = undefined;
   });
 
   it('writes every one of 5,000 messages to txt, csv and jsonl although the view kept 100', async () => {
-    t = makeHub();
+    t = makeBackend();
     const s = await openSession(t, {
       kind: 'tcp-server',
       host: '127.0.0.1',
@@ -76,7 +76,7 @@ describe('export', () => {
   });
 
   it('refuses an unknown session', async () => {
-    t = makeHub();
+    t = makeBackend();
     expect(await t.raw('export.start', { sessionId: 'nope', format: 'csv' })).toMatchObject({ ok: false, code: 'SESSION_NOT_FOUND' });
   });
 
@@ -91,7 +91,7 @@ describe('export', () => {
     const hex = (s: string): string => Buffer.from(s).toString('hex');
 
     it('TCP: every payload and port in order', async () => {
-      t = makeHub();
+      t = makeBackend();
       const s = await openSession(t, { kind: 'tcp-server', host: '127.0.0.1', port: 0 });
       const port = s.local?.port ?? 0;
       const c = await connect(port);
@@ -113,7 +113,7 @@ describe('export', () => {
     });
 
     it('UDP: every payload and port in order', async () => {
-      t = makeHub();
+      t = makeBackend();
       const s = await openSession(t, { kind: 'udp', bindAddress: '127.0.0.1', bindPort: 0 });
       const port = s.local?.port ?? 0;
       const peer = createSocket('udp4');

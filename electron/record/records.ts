@@ -36,6 +36,8 @@ export interface RecordStoreOptions {
   onPressure?(sessionId: string, paused: boolean): void;
   /** rows were appended to `sessionId` (called once per append; keep it cheap) */
   onAppend?(sessionId: string): void;
+  /** the record of `sessionId` cannot be written to disk: say so to the user (once per session) */
+  onFailure?(sessionId: string, message: string, sysCode?: string): void;
 }
 
 export interface SessionLog {
@@ -123,17 +125,32 @@ export class RecordStore {
   private learn(info: SessionInfo): void {
     let log = this.logs.get(info.sessionId);
     if (!log) {
-      if (!this.dirMade) {
-        mkdirSync(this.dir, { recursive: true });
-        this.dirMade = true;
-      }
       const id = info.sessionId;
+      if (!this.dirMade) {
+        try {
+          mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+          this.dirMade = true;
+        } catch {
+          // the record's first write fails the same way and reports it on the session
+        }
+      }
       log = {
         id,
         name: info.name,
         transport: info.kind === 'udp' ? 'udp' : 'tcp',
         encoding: info.config.rxEncoding,
-        record: new SessionRecord(this.dir, `${id}-${this.tag}`, this.limit, (paused) => this.opts.onPressure?.(id, paused)),
+        record: new SessionRecord(
+          this.dir,
+          `${id}-${this.tag}`,
+          this.limit,
+          (paused) => this.opts.onPressure?.(id, paused),
+          (e) => {
+            const code = (e as NodeJS.ErrnoException).code;
+            const where = (e as NodeJS.ErrnoException).path ?? this.dir;
+            const message = `Could not write the log of session '${log?.name ?? id}' to ${where}: ${e.message}. Only its newest rows are kept, in memory; exports and scroll-back stop at them`;
+            this.opts.onFailure?.(id, message, code);
+          },
+        ),
         peers: new PeerTable(),
       };
       this.logs.set(id, log);

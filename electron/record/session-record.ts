@@ -67,6 +67,8 @@ export interface RecordStats {
   limitBytes: number;
   /** rx/tx rows the size limit dropped */
   droppedRecords: number;
+  /** why the record could not be written to disk (it then keeps only its newest rows, in memory) */
+  error?: string;
 }
 
 export class SessionRecord {
@@ -96,6 +98,8 @@ export class SessionRecord {
     private readonly base: string,
     private limit: number = DEFAULT_RECORD_LIMIT,
     private readonly onPressure: (paused: boolean) => void = () => undefined,
+    /** the disk refused a write: the record keeps only its recent rows in memory from now on */
+    private readonly onFailure: (e: Error) => void = () => undefined,
   ) {}
 
   /** Why the record stopped writing to disk (a disk error), if it did. */
@@ -119,7 +123,9 @@ export class SessionRecord {
   }
 
   stats(): RecordStats {
-    return { bytes: this.totalBytes, records: this.totalMessages, limitBytes: this.limit, droppedRecords: this.dropped };
+    const s: RecordStats = { bytes: this.totalBytes, records: this.totalMessages, limitBytes: this.limit, droppedRecords: this.dropped };
+    if (this.failure) s.error = this.failure.message;
+    return s;
   }
 
   /** Views start after the current last row. */
@@ -243,7 +249,10 @@ export class SessionRecord {
     if (seg.stream) return seg.stream;
     const stream = createWriteStream(seg.path, { flags: 'w', highWaterMark: 1024 * 1024 });
     stream.on('error', (e) => {
-      this.failure ??= e;
+      if (!this.failure) {
+        this.failure = e;
+        this.onFailure(e);
+      }
       for (const w of seg.waiters.splice(0)) w.resolve();
       if (this.pressured) {
         this.pressured = false;

@@ -104,6 +104,8 @@ export interface SpillInfo {
   limitBytes: number;
   /** records dropped from the start of the spill log because of the limit */
   droppedRecords: number;
+  /** why the session's record could not be written to disk, in words (only its newest rows are then kept, in memory) */
+  error?: string;
 }
 
 export interface ExportInfo {
