@@ -23,6 +23,7 @@ import { Hub, type HubClient, type HubOptions, type HubTransport } from './hub/h
 import { SessionManager } from './net/manager';
 import { Recorder } from './record/recorder';
 import { RecordStore } from './record/records';
+import { ensurePrivateDir } from './store/private';
 
 export interface BackendOptions extends HubOptions {
   /** Folder for captures, exports, records and profiles (default: a temp folder). */
@@ -42,6 +43,11 @@ export class Backend {
   constructor(options: BackendOptions = {}) {
     const { dataDir, recordLimitBytes, ...hubOptions } = options;
     this.dataDir = dataDir ?? join(tmpdir(), `wirebench-${process.pid}`);
+    try {
+      ensurePrivateDir(this.dataDir);
+    } catch {
+      // reported where it matters: by the record of each session and by capture/export/profile commands
+    }
     this.records = new RecordStore({
       dataDir: this.dataDir,
       ...(recordLimitBytes !== undefined ? { limitBytes: recordLimitBytes } : {}),

@@ -8,6 +8,7 @@
  * normally far faster than a socket, and `pendingBytes` shows any backlog).
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../store/private';
 import { join } from 'node:path';
 import type { CaptureFile, CaptureInfo } from '../../shared/protocol/automation';
 import type { Endpoint } from '../../shared/protocol/model';
@@ -75,7 +76,7 @@ export class SessionCapture {
     const name = uniqueName(this.opts.dir, stem, 'bin', this.opts.reserved);
     const file: CaptureFile = { ...(peerId !== undefined ? { peerId } : {}), path: join(this.opts.dir, name), name, bytes: 0 };
     // 'wx': never overwrite a file that appeared in between
-    const stream = createWriteStream(file.path, { flags: 'wx' });
+    const stream = createWriteStream(file.path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
     const open: OpenFile = { file, stream };
     stream.on('error', (e) => this.opts.onError(file, e));
     this.files.set(key, open);

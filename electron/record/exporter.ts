@@ -4,6 +4,7 @@
  * one stream buffer and one read chunk in memory) and progress reports.
  */
 import { createWriteStream } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../store/private';
 import { WbError } from '../../shared/protocol/errors';
 import type { ExportFormat, ExportInfo } from '../../shared/protocol/automation';
 import { createExportWriter, type ExportOptions } from './export/writers';
@@ -41,7 +42,7 @@ export async function runExport(job: ExportJob): Promise<ExportInfo> {
   const info = job.info;
   const every = job.progressMs ?? 100;
   let last = Date.now();
-  const out = createWriteStream(info.path, { flags: 'wx' });
+  const out = createWriteStream(info.path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
   out.on('error', () => undefined); // reported by the writer
   const writer = createExportWriter(info.format, out, job.options);
   try {

@@ -6,13 +6,13 @@
  *
  * Files: `<dataDir>/captures/`, `<dataDir>/exports/`.
  */
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo } from '../../shared/protocol/automation';
 import { ENCODING_LABELS } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
 import type { EngineEvent, NetEvent } from '../../shared/protocol/events';
 import type { Endpoint } from '../../shared/protocol/model';
+import { ensurePrivateDirAsync } from '../store/private';
 import { fileStamp, sanitizeName, SessionCapture, uniqueName } from './capture';
 import { EXPORT_EXT, runExport } from './exporter';
 import type { RecordStore } from './records';
@@ -98,7 +98,7 @@ export class Recorder {
       throw new WbError('INVALID_ARGUMENT', `Session '${k.name}' is already capturing; stop that capture first`);
     }
     try {
-      await fsp.mkdir(this.captureDir, { recursive: true });
+      await ensurePrivateDirAsync(this.captureDir);
     } catch (e) {
       throw wbWrite(`the captures folder ${this.captureDir}`, e);
     }
@@ -153,7 +153,7 @@ export class Recorder {
   async startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc'): Promise<ExportInfo> {
     const k = this.opts.records.logOf(sessionId);
     try {
-      await fsp.mkdir(this.exportDir, { recursive: true });
+      await ensurePrivateDirAsync(this.exportDir);
     } catch (e) {
       throw wbWrite(`the exports folder ${this.exportDir}`, e);
     }

@@ -9,7 +9,7 @@
  * `session.opened`/`session.updated` info; local endpoints ride on the data
  * events themselves.
  */
-import { mkdirSync, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { parseHex } from '../../shared/codec/hex';
 import type { Encoding } from '../../shared/protocol/encodings';
@@ -17,6 +17,7 @@ import { WbError } from '../../shared/protocol/errors';
 import type { EngineEvent } from '../../shared/protocol/events';
 import type { LogBounds, LogFilter, LogNote, LogReadResult, LogRow, LogSearchResult } from '../../shared/protocol/log';
 import type { SessionInfo } from '../../shared/protocol/model';
+import { ensurePrivateDir } from '../store/private';
 import { DECODE_LOOKBACK, RowDecoder } from './decode';
 import type { CaptureRecord } from './export/record';
 import { decodeNote, encodeNote, noteText, type RawRecord } from './format';
@@ -128,7 +129,7 @@ export class RecordStore {
       const id = info.sessionId;
       if (!this.dirMade) {
         try {
-          mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+          ensurePrivateDir(this.dir);
           this.dirMade = true;
         } catch {
           // the record's first write fails the same way and reports it on the session
@@ -316,7 +317,8 @@ export class RecordStore {
     const gen = rec.scan(from, to);
     try {
       for await (const batch of gen) {
-        for (const r of batch) {
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch[i] as RawRecord;
           const text = dec ? this.rowText(log, r, dec) : '';
           if (match.test(r, text)) seqs.push(r.seq);
           scanned++;
@@ -325,18 +327,20 @@ export class RecordStore {
             stopped = true;
             break;
           }
+          // one read batch holds thousands of small rows: look at the clock inside it, not only between batches
+          if ((i & 63) !== 63 && i !== batch.length - 1) continue;
+          const now = performance.now();
+          if (now - started >= args.budgetMs) {
+            stopped = true;
+            break;
+          }
+          // let sockets and commands run between slices (the batch's payload views stay valid meanwhile)
+          if (now - sliceStart >= SLICE_MS) {
+            await new Promise<void>((res) => setImmediate(res));
+            sliceStart = performance.now();
+          }
         }
         if (stopped) break;
-        const now = performance.now();
-        if (now - started >= args.budgetMs) {
-          stopped = true;
-          break;
-        }
-        // let sockets and commands run between slices
-        if (now - sliceStart >= SLICE_MS) {
-          await new Promise<void>((r) => setImmediate(r));
-          sliceStart = performance.now();
-        }
       }
     } finally {
       await gen.return(undefined);

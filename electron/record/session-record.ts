@@ -24,6 +24,7 @@ import { createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { LogDir } from '../../shared/protocol/log';
 import { HEADER_BYTES, parseRecords, writeHeader, type RawRecord } from './format';
+import { PRIVATE_FILE_MODE } from '../store/private';
 import { RecentRows, type RecentRow } from './recent';
 
 export type { RecentRow } from './recent';
@@ -247,7 +248,7 @@ export class SessionRecord {
 
   private streamOf(seg: Segment): WriteStream {
     if (seg.stream) return seg.stream;
-    const stream = createWriteStream(seg.path, { flags: 'w', highWaterMark: 1024 * 1024 });
+    const stream = createWriteStream(seg.path, { flags: 'w', mode: PRIVATE_FILE_MODE, highWaterMark: 1024 * 1024 });
     stream.on('error', (e) => {
       if (!this.failure) {
         this.failure = e;
