@@ -96,7 +96,6 @@ export class SessionCapture {
     const f = this.files.get(key) ?? this.open(key, this.opts.perPeer ? peerId : undefined, this.opts.perPeer ? remote : undefined);
     if (f.stream.destroyed) return;
     f.stream.write(bytes);
-    f.file.bytes += bytes.length;
   }
 
   /** Bytes accepted but not yet handed to the OS. */
@@ -110,7 +109,8 @@ export class SessionCapture {
     return {
       active: this.active,
       perPeer: this.opts.perPeer,
-      files: [...this.files.values()].map((f) => ({ ...f.file })),
+      // what the OS accepted, not what was asked: on a full disk the two differ
+      files: [...this.files.values()].map((f) => ({ ...f.file, bytes: f.stream.bytesWritten })),
     };
   }
 
