@@ -81,7 +81,8 @@ function setAside(path: string): void {
   }
 }
 
-const isParseError = (e: unknown): boolean => e instanceof SyntaxError;
+/** A file that does not parse: bad JSON (SyntaxError), or nested too deeply for the parser (RangeError). */
+const isParseError = (e: unknown): boolean => e instanceof SyntaxError || e instanceof RangeError;
 
 function openConf<T extends Record<string, unknown>>(options: Options<T>, path: string): Conf<T> {
   try {
