@@ -3,7 +3,7 @@
  * Node (never imports electron): the same engine and UI, in any browser.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +17,13 @@ const USAGE = `Usage: wirebench-serve [options]
 Serve the Wirebench UI to a browser, backed by this machine's network engine.
 
 Options:
-  --host <address>    address to bind (default 127.0.0.1)
+  --host <address>    address to bind (default 127.0.0.1; IPv6 as ::1 or [::1])
   --port <number>     port to bind, 0 = any free port (default 0)
   --token <token>     access token (default: a new random one each start);
-                      at least 16 characters of A-Z a-z 0-9 _ -
+                      at least 16 characters of A-Z a-z 0-9 _ -. Visible
+                      to other local users in the process list: prefer
+  --token-file <path> a file holding the token, or the environment
+                      variable WIREBENCH_TOKEN
   --open              open the URL in the default browser
   --allow-remote      allow binding a non-loopback address (exposes control of
                       this machine's sockets to the network; use with care)
@@ -59,8 +62,37 @@ export function defaultDataDir(
 
 export class UsageError extends Error {}
 
+/**
+ * The access token from --token, --token-file or WIREBENCH_TOKEN (in that
+ * order; at most one of the first two). --token is visible to every local
+ * user in `ps`; the file and the variable are not.
+ */
+function tokenFrom(flag: string | undefined, file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (flag !== undefined && file !== undefined) throw new UsageError('--token and --token-file: give only one of them');
+  let token: string | undefined;
+  let from: string;
+  if (flag !== undefined) {
+    token = flag;
+    from = '--token';
+  } else if (file !== undefined) {
+    from = `--token-file ${file}`;
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`${from}: cannot read the file (${e instanceof Error ? e.message : String(e)})`);
+    }
+  } else {
+    token = env['WIREBENCH_TOKEN'];
+    from = 'WIREBENCH_TOKEN';
+    if (token === undefined || token === '') return undefined;
+  }
+  const problem = tokenProblem(token);
+  if (problem) throw new UsageError(`${from}: ${problem}`);
+  return token;
+}
+
 /** Parse and validate argv (without node and the script). Throws UsageError in the user's words. */
-export function parseFlags(argv: string[]): ServeFlags {
+export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeFlags {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -71,6 +103,7 @@ export function parseFlags(argv: string[]): ServeFlags {
         host: { type: 'string' },
         port: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         open: { type: 'boolean' },
         'allow-remote': { type: 'boolean' },
         'data-dir': { type: 'string' },
@@ -82,7 +115,9 @@ export function parseFlags(argv: string[]): ServeFlags {
   }
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
 
-  const host = (str('host') ?? '127.0.0.1').trim();
+  let host = (str('host') ?? '127.0.0.1').trim();
+  // an IPv6 address may come in URL brackets: [::1]
+  if (/^\[[0-9a-fA-F:.%\w]+\]$/.test(host)) host = host.slice(1, -1);
   if (host === '' || /[\s/\\]/.test(host)) throw new UsageError(`--host ${JSON.stringify(host)}: not a valid address`);
 
   const portText = str('port') ?? '0';
@@ -90,11 +125,7 @@ export function parseFlags(argv: string[]): ServeFlags {
   const port = Number(portText.trim());
   if (port > 65535) throw new UsageError(`--port ${portText}: port must be between 0 and 65535`);
 
-  const givenToken = str('token');
-  if (givenToken !== undefined) {
-    const problem = tokenProblem(givenToken);
-    if (problem) throw new UsageError(`--token: ${problem}`);
-  }
+  const givenToken = tokenFrom(str('token'), str('token-file'), env);
 
   const allowRemote = values['allow-remote'] === true;
   if (!allowRemote && !isLoopbackHost(host)) {

@@ -96,14 +96,29 @@ function httpRefusal(socket: Duplex, status: number, reason: string): void {
 }
 
 /** A request as a client may send it; everything else about it is the hub's job to validate. */
-function asRequest(v: unknown): { id: number; cmd: unknown; args: unknown } | { badId: number } | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+type ParsedRequest =
+  | { ok: true; id: number; cmd: string; args: unknown }
+  /** an id we can answer to */
+  | { ok: false; id: number; why: string }
+  /** nothing to answer to: close the connection with this reason */
+  | { ok: false; id?: undefined; why: string };
+
+function asRequest(v: unknown): ParsedRequest {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return { ok: false, why: 'Malformed request: expected an object {t:"req", id, cmd, args}' };
+  }
   const m = v as Record<string, unknown>;
   const id = m.id;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return null;
-  if (m.t !== 'req' || typeof m.cmd !== 'string') return { badId: id };
-  return { id, cmd: m.cmd, args: m.args };
+  if (typeof id !== 'number' || !Number.isFinite(id)) return { ok: false, why: 'Malformed request: the id must be a number' };
+  if (!Number.isSafeInteger(id) || id < 0) return { ok: false, id, why: 'Malformed request: the id must be a whole number from 0 to 2^53 − 1' };
+  if (m.t !== 'req' || typeof m.cmd !== 'string') return { ok: false, id, why: 'Malformed request: expected {t:"req", id, cmd, args}' };
+  return { ok: true, id, cmd: m.cmd, args: m.args };
 }
+
+/** Requests one connection may have unanswered at once; more are refused at once. */
+const MAX_IN_FLIGHT = 64;
+/** A connection whose unsent answers and events exceed this has stopped reading: it is closed. */
+const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   if (!opts.allowRemote && !isLoopbackHost(opts.host)) {
@@ -199,6 +214,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   const alive = new WeakMap<WebSocket, boolean>();
+  /** unanswered requests per connection */
+  const inFlight = new WeakMap<WebSocket, number>();
 
   function send(ws: WebSocket, msg: WireMessage): void {
     if (ws.readyState !== ws.OPEN) return;
@@ -217,6 +234,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   function onConnection(ws: WebSocket): void {
     alive.set(ws, true);
+    inFlight.set(ws, 0);
     ws.on('pong', () => alive.set(ws, true));
     // protocol errors (oversize, bad opcode) arrive here; ws then closes the socket itself
     ws.on('error', () => undefined);
@@ -243,19 +261,28 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     const req = asRequest(value);
-    if (!req) return;
-    if ('badId' in req) {
-      send(ws, {
-        t: 'res',
-        id: req.badId,
-        result: err('INVALID_ARGUMENT', 'Malformed request: expected {t:"req", id, cmd, args}'),
-      });
+    if (!req.ok) {
+      if (req.id === undefined) ws.close(1008, req.why);
+      else send(ws, { t: 'res', id: req.id, result: err('INVALID_ARGUMENT', req.why) });
       return;
     }
+    const pending = inFlight.get(ws) ?? 0;
+    if (pending >= MAX_IN_FLIGHT) {
+      send(ws, { t: 'res', id: req.id, result: err('INVALID_ARGUMENT', `Too many requests at once: wait for the answers to the ${pending} before sending more`) });
+      return;
+    }
+    inFlight.set(ws, pending + 1);
     hub
       .handle(req.cmd, req.args)
       .catch((e: unknown): Result<unknown> => err('INTERNAL', `Internal error: ${e instanceof Error ? e.message : String(e)}`))
-      .then((result) => send(ws, { t: 'res', id: req.id, result }));
+      .then((result) => {
+        inFlight.set(ws, (inFlight.get(ws) ?? 1) - 1);
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+          ws.close(1008, 'This connection stopped reading its answers');
+          return;
+        }
+        send(ws, { t: 'res', id: req.id, result });
+      });
   }
 
   const heartbeat = setInterval(() => {
