@@ -39,6 +39,18 @@ function ipv4ToInt(a: string): number | undefined {
   return v;
 }
 
+/** Why `host` cannot be bound by a socket of `family`, or undefined when it can. */
+export function familyMismatch(family: 'udp4' | 'udp6', host: string): string | undefined {
+  const v = isIP(host);
+  if (family === 'udp4' && v === 6) {
+    return `The bind address ${host} is IPv6, but this UDP session is IPv4 (udp4): choose IPv6 (udp6), or an IPv4 address such as 0.0.0.0`;
+  }
+  if (family === 'udp6' && v === 4) {
+    return `The bind address ${host} is IPv4, but this UDP session is IPv6 (udp6): choose IPv4 (udp4), or bind to :: (any address), which receives IPv4 too`;
+  }
+  return undefined;
+}
+
 /** 255.255.255.255, or the directed broadcast address of a local IPv4 network. */
 export function isBroadcastAddress(address: string): boolean {
   const a = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -80,6 +92,12 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const host = cfg.bindAddress || (cfg.family === 'udp6' ? '::' : '0.0.0.0');
     this.local = undefined;
     this.setStatus('connecting', `Binding port ${cfg.bindPort} on ${host}`);
+    const mismatch = familyMismatch(cfg.family, host);
+    if (mismatch) {
+      const err = new WbError('INVALID_ARGUMENT', mismatch, { field: 'bindAddress' });
+      this.setStatus('error', err.message, err);
+      return Promise.reject(err);
+    }
     return new Promise<void>((resolve, reject) => {
       // a large receive buffer rides out bursts while the engine is busy (the kernel caps it at rmem_max)
       const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false, recvBufferSize: UDP_RECV_BUFFER });
@@ -253,6 +271,15 @@ export class UdpSession extends SessionBase<UdpConfig> {
     }
     if (this.config.family === 'udp4' && isIP(address) === 6)
       throw new WbError('INVALID_ARGUMENT', `The IPv6 address ${address} needs a UDP session of family udp6`, { field: 'host' });
+    const bound = this.local?.address;
+    if (this.config.family === 'udp6' && isIP(address) === 4 && bound !== undefined && bound !== '::' && !bound.startsWith('::ffff:')) {
+      throw new WbError(
+        'INVALID_ARGUMENT',
+        `This UDP session is bound to the IPv6 address ${bound}, so it cannot reach the IPv4 address ${address}: ` +
+          `send from a udp4 session, or bind this one to :: (any address), which reaches IPv4 too`,
+        { field: 'host' },
+      );
+    }
     if (!this.config.broadcast && isBroadcastAddress(address))
       throw new WbError('BROADCAST_DISABLED', `Sending to the broadcast address ${address} needs the Broadcast option`);
     const sendTo = this.config.family === 'udp6' && isIP(address) === 4 ? `::ffff:${address}` : address;
