@@ -64,7 +64,10 @@ export function dataModule(ctx: CommandContext): HandlerModule<DataCommand> {
   const { recorder, records } = ctx;
   let store: ProfileStore | undefined;
   // created on first use, so a hub that never touches profiles never touches the files
-  const profiles = (): ProfileStore => (store ??= new ProfileStore(ctx.dataDir));
+  const profiles = (): ProfileStore =>
+    (store ??= new ProfileStore(ctx.dataDir, (file, movedTo, reason) =>
+      ctx.emit({ type: 'app.notice', ts: Date.now(), notice: { code: 'FILE_SET_ASIDE', file, movedTo, reason } }),
+    ));
   return {
     handlers: {
       'capture.start': ({ sessionId, perPeer }) => recorder.startCapture(sessionId, perPeer),

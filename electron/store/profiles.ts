@@ -73,23 +73,28 @@ function storeFailed(what: string, e: unknown): WbError {
  * edit) must not lock the user out of profiles: it is renamed to
  * `<name>.json.broken-<time>` (kept for the user) and the store starts afresh.
  */
-function setAside(path: string): void {
+/** Told when a damaged file was set aside: the file, where it went, and why. */
+export type SetAsideListener = (file: string, movedTo: string, reason: string) => void;
+
+function setAside(path: string, why: unknown, tell: SetAsideListener): void {
+  const movedTo = `${path}.broken-${Date.now()}`;
   try {
-    renameSync(path, `${path}.broken-${Date.now()}`);
+    renameSync(path, movedTo);
   } catch {
-    // already gone: nothing to keep
+    return; // already gone: nothing to keep
   }
+  tell(path, movedTo, why instanceof Error ? why.message : String(why));
 }
 
 /** A file that does not parse: bad JSON (SyntaxError), or nested too deeply for the parser (RangeError). */
 const isParseError = (e: unknown): boolean => e instanceof SyntaxError || e instanceof RangeError;
 
-function openConf<T extends Record<string, unknown>>(options: Options<T>, path: string): Conf<T> {
+function openConf<T extends Record<string, unknown>>(options: Options<T>, path: string, tell: SetAsideListener): Conf<T> {
   try {
     return new Conf<T>(options);
   } catch (e) {
     if (!isParseError(e)) throw storeFailed(`open ${path}`, e);
-    setAside(path);
+    setAside(path, e, tell);
     try {
       return new Conf<T>(options);
     } catch (again) {
@@ -99,12 +104,12 @@ function openConf<T extends Record<string, unknown>>(options: Options<T>, path: 
 }
 
 /** Run a read or write of a conf file; a file found damaged is set aside and the call tried once more. */
-function withRecovery<R>(path: string, fn: () => R): R {
+function withRecovery<R>(path: string, fn: () => R, tell: SetAsideListener): R {
   try {
     return fn();
   } catch (e) {
     if (!isParseError(e)) throw e;
-    setAside(path);
+    setAside(path, e, tell);
     return fn();
   }
 }
@@ -122,7 +127,10 @@ export class ProfileStore {
   private readonly profiles: Conf<ProfilesFile>;
   private readonly workspace: Conf<WorkspaceFile>;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly tell: SetAsideListener = () => undefined,
+  ) {
     const common = {
       cwd: dataDir,
       projectName: 'wirebench',
@@ -131,8 +139,8 @@ export class ProfileStore {
       deserialize: (text: string) => fromJson(text) as never,
       configFileMode: 0o600,
     };
-    this.profiles = openConf<ProfilesFile>({ ...common, configName: 'profiles' }, join(dataDir, 'profiles.json'));
-    this.workspace = openConf<WorkspaceFile>({ ...common, configName: 'workspace' }, join(dataDir, 'workspace.json'));
+    this.profiles = openConf<ProfilesFile>({ ...common, configName: 'profiles' }, join(dataDir, 'profiles.json'), tell);
+    this.workspace = openConf<WorkspaceFile>({ ...common, configName: 'workspace' }, join(dataDir, 'workspace.json'), tell);
   }
 
   /** Where the profiles live (for messages and tests). */
@@ -143,7 +151,7 @@ export class ProfileStore {
   private readAll(): Record<string, unknown> {
     let all: unknown;
     try {
-      all = withRecovery(this.profiles.path, () => this.profiles.get('profiles'));
+      all = withRecovery(this.profiles.path, () => this.profiles.get('profiles'), this.tell);
     } catch (e) {
       throw storeFailed(`read the saved profiles (${this.profiles.path})`, e);
     }
@@ -152,7 +160,7 @@ export class ProfileStore {
 
   private writeAll(all: Record<string, unknown>): void {
     try {
-      withRecovery(this.profiles.path, () => this.profiles.set('profiles', all));
+      withRecovery(this.profiles.path, () => this.profiles.set('profiles', all), this.tell);
     } catch (e) {
       throw storeFailed(`save the profiles (${this.profiles.path})`, e);
     }
@@ -220,7 +228,7 @@ export class ProfileStore {
   getWorkspace(): Profile | null {
     let value: unknown;
     try {
-      value = withRecovery(this.workspace.path, () => this.workspace.get('workspace'));
+      value = withRecovery(this.workspace.path, () => this.workspace.get('workspace'), this.tell);
     } catch {
       return null;
     }
@@ -232,7 +240,7 @@ export class ProfileStore {
   saveWorkspace(profile: Profile): void {
     const p = checkProfile(profile, 'The workspace');
     try {
-      withRecovery(this.workspace.path, () => this.workspace.set('workspace', { ...p, savedAt: Date.now() }));
+      withRecovery(this.workspace.path, () => this.workspace.set('workspace', { ...p, savedAt: Date.now() }), this.tell);
     } catch (e) {
       throw storeFailed(`save the workspace (${this.workspace.path})`, e);
     }

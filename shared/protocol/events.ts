@@ -131,7 +131,23 @@ export interface CaptureUpdatedEvent {
   capture: CaptureInfo;
 }
 
+/** Something the user should know that belongs to no session. */
+export type AppNotice = {
+  /** a damaged profiles/workspace file was renamed and the store started afresh */
+  code: 'FILE_SET_ASIDE';
+  file: string;
+  movedTo: string;
+  /** the parser's words */
+  reason: string;
+};
+export interface AppNoticeEvent {
+  type: 'app.notice';
+  ts: number;
+  notice: AppNotice;
+}
+
 export type NetEvent =
+  | AppNoticeEvent
   | RulesStatsEvent
   | ScheduleProgressEvent
   | TransferProgressEvent
