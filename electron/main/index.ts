@@ -2,12 +2,26 @@
  * Electron main process: app lifecycle, the window, and the IPC adapter onto
  * the hub. All socket work lives in electron/net behind the hub.
  */
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu } from 'electron';
 import { Backend } from '../backend';
+import { appMode } from './app-mode';
 import { attachWindowEvents, createSenderCheck, registerAckHandler, registerIpcHandlers, type WindowEvents } from './ipc';
-import { createMainWindow, hardenSession, isAppUrl } from './window';
+import { menuTemplate } from './menu';
+import { menuLang } from './menu-labels';
+import { isEntryUrl, rendererEntry } from './renderer-entry';
+import { createMainWindow, hardenSession } from './window';
 
 app.enableSandbox();
+
+// Decided once: a packaged app always shows (and trusts) its bundled page, whatever the environment says.
+const entry = rendererEntry({
+  isPackaged: app.isPackaged,
+  env: process.env,
+  builtFile: join(__dirname, '../renderer/index.html'),
+});
+if (entry.kind === 'file' && entry.ignored) console.warn(`[wirebench] ${entry.ignored}`);
+const mode = appMode({ isPackaged: app.isPackaged, argv: process.argv, env: process.env });
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -17,7 +31,7 @@ if (!app.requestSingleInstanceLock()) {
   const windows = new Map<number, WindowEvents>();
 
   const openWindow = (): void => {
-    const win = createMainWindow();
+    const win = createMainWindow({ entry, devTools: mode.devTools });
     const id = win.webContents.id;
     const events = attachWindowEvents(hub, win.webContents);
     windows.set(id, events);
@@ -36,7 +50,12 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession();
-    const check = createSenderCheck((id) => windows.has(id), isAppUrl);
+    const lang = menuLang(app.getLocale());
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isPackaged: mode.isPackaged, debug: mode.debug, lang, platform: process.platform })));
+    const check = createSenderCheck(
+      (id) => windows.has(id),
+      (url) => isEntryUrl(entry, url),
+    );
     registerIpcHandlers(ipcMain, hub, check);
     registerAckHandler(ipcMain, (id) => windows.get(id), check);
     openWindow();
