@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IPC_CHANNELS, type NetEvent, type Result, type SessionInfo } from '../../shared/protocol';
-import { Hub } from '../hub';
+import { IPC_CHANNELS, type LogTailEvent, type NetEvent, type Result, type SessionInfo } from '../../shared/protocol';
+import { LogWatcher, readLog, rowBytes } from '../../test/fixtures/log-helpers';
+import { poll } from '../../test/fixtures/net-helpers';
+import { Backend, type BackendOptions } from '../backend';
 import {
   attachWindowEvents,
   createSenderCheck,
@@ -33,6 +38,10 @@ class FakeIpcMain implements IpcMainLike {
 
 class FakeWebContents implements WebContentsLike {
   sent: NetEvent[][] = [];
+  /** every log.tail the window got for a session */
+  tails(sessionId: string): LogTailEvent[] {
+    return this.sent.flat().filter((e): e is LogTailEvent => e.type === 'log.tail' && e.sessionId === sessionId);
+  }
   lastSeq = 0;
   destroyed = false;
   private onDestroyed: (() => void) | undefined;
@@ -61,14 +70,28 @@ const check = createSenderCheck(
 );
 const goodEvent: InvokeEventLike = { sender: { id: OUR_WINDOW }, senderFrame: { url: APP_URL, parent: null } };
 
+/** A backend on its own temp data dir, removed with it. */
+const dirs = new Map<Backend, string>();
+function makeBackend(opts: BackendOptions = {}): Backend {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wb-ipc-'));
+  const b = new Backend({ ...opts, dataDir });
+  dirs.set(b, dataDir);
+  return b;
+}
+async function disposeBackend(b: Backend): Promise<void> {
+  await b.dispose();
+  rmSync(dirs.get(b) ?? '', { recursive: true, force: true });
+  dirs.delete(b);
+}
+
 describe('IPC adapter', () => {
-  let hub: Hub;
+  let hub: Backend;
   let ipc: FakeIpcMain;
   afterEach(async () => {
-    await hub.dispose();
+    await disposeBackend(hub);
   });
   const setup = () => {
-    hub = new Hub();
+    hub = makeBackend();
     ipc = new FakeIpcMain();
     registerIpcHandlers(ipc, hub, check);
   };
@@ -120,7 +143,7 @@ describe('IPC adapter', () => {
   });
 
   it('removes its handler on dispose', () => {
-    hub = new Hub();
+    hub = makeBackend();
     ipc = new FakeIpcMain();
     const dispose = registerIpcHandlers(ipc, hub, check);
     expect(ipc.handlers.size).toBe(1);
@@ -140,89 +163,128 @@ describe('IPC adapter', () => {
     const port = opened.data.local?.port;
     expect(port).toBeGreaterThan(0);
 
+    const sid = opened.data.sessionId;
     const client = createConnection({ host: '127.0.0.1', port: port! });
     await new Promise((r) => client.once('connect', r));
     client.write('hello');
-    await expect
-      .poll(() => contents.sent.flat().find((e) => e.type === 'data' && e.dir === 'rx'))
-      .toBeTruthy();
-    const data = contents.sent.flat().find((e) => e.type === 'data' && e.dir === 'rx');
-    expect(data && data.type === 'data' && Buffer.from(data.bytes).toString()).toBe('hello');
+    await poll(() => contents.tails(sid).some((t) => t.rows.some((r) => r.dir === 'rx')), 5000, 'the rx row in a tail');
+    const row = contents.tails(sid).flatMap((t) => t.rows).find((r) => r.dir === 'rx');
+    expect(row && Buffer.from(row.bytes ?? []).toString()).toBe('hello');
+    expect(row?.text).toBe('hello');
 
     contents.destroy();
     const before = contents.sent.length;
+    // another client sees the next row arrive: the destroyed window would have by then
+    const other = new LogWatcher(hub);
     client.write('more');
-    await new Promise((r) => setTimeout(r, 100));
+    await other.until(() => other.tailRows(sid).find((r) => r.text === 'more'), 5000, 'the next row');
+    other.detach();
     expect(contents.sent.length).toBe(before);
+    expect(hub.clientCount).toBe(0);
     client.destroy();
   });
 });
 
 describe('IPC flow control', () => {
-  const rxBytes = (c: FakeWebContents) =>
-    c.sent.flat().reduce((n, e) => n + (e.type === 'data' && e.dir === 'rx' ? e.bytes.byteLength : 0), 0);
-
   /** Open a TCP server session on `hub` and connect one loopback client to it. */
-  async function openWithClient(hub: Hub): Promise<Socket> {
+  async function openWithClient(hub: Backend): Promise<{ client: Socket; sid: string }> {
+    // one row per line (delimiter kept): thousands of rows, far more than a tail carries
     const opened = (await hub.handle('session.open', {
-      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'delimiter', delimiter: Uint8Array.of(10), keep: true } },
     })) as Result<SessionInfo>;
     if (!opened.ok) throw new Error(opened.message);
     const client = createConnection({ host: '127.0.0.1', port: opened.data.local!.port });
     await new Promise((r) => client.once('connect', r));
-    return client;
+    return { client, sid: opened.data.sessionId };
   }
 
-  it('pauses TCP reading while the page has not acknowledged its batches, and delivers everything after', async () => {
-    const hub = new Hub({ highWaterBytes: 256 * 1024, lowWaterBytes: 64 * 1024 });
+  /** Write one more byte and wait until another client saw its row: any flush due to the window happened by then. */
+  async function flushRound(hub: Backend, client: Socket, sid: string): Promise<void> {
+    const other = new LogWatcher(hub);
+    try {
+      const last = hub.records.bounds(sid).lastSeq;
+      client.write('!\n');
+      await other.until(() => other.tails(sid).find((t) => t.lastSeq > last), 5000, 'a tail after one more row');
+    } finally {
+      other.detach();
+    }
+  }
+
+  it('a page that acknowledges nothing is sent nothing more, yet its session reads every byte; acknowledging brings the newest rows', async () => {
+    const hub = makeBackend({ highWaterBytes: 256 * 1024 });
     const contents = new FakeWebContents();
     const events = attachWindowEvents(hub, contents);
     const acks = new FakeAckIpc();
     registerAckHandler(acks, (id) => (id === OUR_WINDOW ? events : undefined), check);
     try {
-      const client = await openWithClient(hub);
+      const { client, sid } = await openWithClient(hub);
       const total = 4 * 1024 * 1024;
-      client.write(Buffer.alloc(total, 7));
+      const sent = Buffer.alloc(total, 7);
+      for (let i = 1023; i < total; i += 1024) sent[i] = 10;
+      client.write(sent);
 
-      // the page acknowledges nothing: delivery stalls well short of the total
-      await new Promise((r) => setTimeout(r, 300));
-      const stalled = rxBytes(contents);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(rxBytes(contents)).toBe(stalled);
-      expect(stalled).toBeLessThan(total);
+      // the engine reads everything although the page acknowledges nothing: nothing pauses a socket for a view
+      await poll(() => hub.manager.info(sid).counters.rxBytes === total, 15_000, 'every byte read');
+      await flushRound(hub, client, sid);
+      const stalled = contents.sent.length;
+      const shown = contents.tails(sid).at(-1)?.lastSeq ?? 0;
+      expect(shown).toBeLessThan(hub.records.bounds(sid).lastSeq);
+      await flushRound(hub, client, sid);
+      expect(contents.sent.length).toBe(stalled);
+      expect(contents.sent.flat().some((e) => e.type === 'session.readPaused')).toBe(false);
 
       // an acknowledgement from a foreign frame changes nothing
       acks.emit({ sender: { id: 99 }, senderFrame: { url: APP_URL, parent: null } }, contents.lastSeq);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(rxBytes(contents)).toBe(stalled);
+      await flushRound(hub, client, sid);
+      expect(contents.sent.length).toBe(stalled);
 
-      // the page catches up, acknowledging as it goes
+      // the page catches up, acknowledging as it goes: it gets the newest rows and the count it skipped
       const timer = setInterval(() => acks.emit(goodEvent, contents.lastSeq), 5);
-      await expect.poll(() => rxBytes(contents), { timeout: 15_000 }).toBe(total);
-      clearInterval(timer);
+      try {
+        const final = hub.records.bounds(sid).lastSeq;
+        await poll(() => contents.tails(sid).some((t) => t.lastSeq === final), 15_000, 'the newest tail');
+        const tail = contents.tails(sid).find((t) => t.lastSeq === final) as LogTailEvent;
+        expect(tail.rows.at(-1)?.seq).toBe(final);
+        expect(tail.skipped).toBeGreaterThan(0);
+      } finally {
+        clearInterval(timer);
+      }
+      // …and reads what it skipped from the record: every byte, in order
+      const rows = await readLog((cmd, args) => hub.handle(cmd, args), sid, { byteLimit: 256 * 1024 });
+      expect(rowBytes(rows).equals(Buffer.concat([sent, Buffer.from('!\n!\n!\n')]))).toBe(true);
+      expect(rows.filter((r) => r.dir === 'rx')).toHaveLength(total / 1024 + 3);
       client.destroy();
     } finally {
-      await hub.dispose();
+      await disposeBackend(hub);
     }
   });
 
   it('a reload forgets what the old page never acknowledged', async () => {
-    const hub = new Hub({ highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 });
+    const hub = makeBackend({ highWaterBytes: 64 * 1024 });
     const contents = new FakeWebContents();
     const events = attachWindowEvents(hub, contents);
     try {
-      const client = await openWithClient(hub);
-      client.write(Buffer.alloc(1024 * 1024, 1));
-      await new Promise((r) => setTimeout(r, 300));
-      expect(rxBytes(contents)).toBeLessThan(1024 * 1024);
+      const { client, sid } = await openWithClient(hub);
+      const sent = Buffer.alloc(1024 * 1024, 1);
+      for (let i = 1023; i < sent.length; i += 1024) sent[i] = 10;
+      client.write(sent);
+      await poll(() => hub.manager.info(sid).counters.rxBytes === 1024 * 1024, 15_000, 'every byte read');
+      await flushRound(hub, client, sid);
+      const stalled = contents.sent.length;
+      expect(contents.tails(sid).at(-1)?.lastSeq ?? 0).toBeLessThan(hub.records.bounds(sid).lastSeq);
       events.reset();
       // the new page acknowledges its own batches from now on
       const timer = setInterval(() => events.ack(contents.lastSeq), 5);
-      await expect.poll(() => rxBytes(contents), { timeout: 15_000 }).toBe(1024 * 1024);
-      clearInterval(timer);
+      try {
+        const final = hub.records.bounds(sid).lastSeq;
+        await poll(() => contents.tails(sid).some((t) => t.lastSeq === final), 15_000, 'the newest tail');
+        expect(contents.sent.length).toBeGreaterThan(stalled);
+      } finally {
+        clearInterval(timer);
+      }
       client.destroy();
     } finally {
-      await hub.dispose();
+      await disposeBackend(hub);
     }
   });
 });

@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ruleSetSchema, type RuleSetInput } from '../../shared/protocol/rules';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, poll, sleep } from '../../test/fixtures/net-helpers';
+import { Recorder, poll, sleep, textOf } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const rules = (r: RuleSetInput) => ruleSetSchema.parse(r);
@@ -58,7 +58,7 @@ describe('reply rules on a TCP server', () => {
     const tx = data.findIndex((d) => d.dir === 'tx');
     expect(rx).toBeGreaterThanOrEqual(0);
     expect(tx).toBeGreaterThan(rx);
-    expect(data[tx]?.text).toBe('hello');
+    expect(textOf(data[tx] as (typeof data)[number])).toBe('hello');
     expect(mgr.info(id).counters).toMatchObject({ rxBytes: 5, txBytes: 5, txMessages: 1 });
   });
 

@@ -44,7 +44,8 @@ async function example(id: ExampleProfileId): Promise<{ sid: string; port: numbe
   return { sid: info.sessionId, port: info.local?.port as number };
 }
 
-const rxLines = (sid: string): string[] => rec.of('data', sid).filter((d) => d.dir === 'rx').map((d) => d.text);
+/** Each received message as text (the example dialogues are ASCII). */
+const rxLines = (sid: string): string[] => rec.texts(sid, 'rx');
 
 describe('SMTP example', () => {
   it('curl sends a mail through the whole dialogue', async (t) => {

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sessionConfigSchema } from '../../shared/protocol/schemas';
 import { Recorder, catchSync, poll, rejection, sleep } from '../../test/fixtures/net-helpers';
+import { LogWatcher, textsOf } from '../../test/fixtures/log-helpers';
+import { Backend } from '../backend';
 import { SessionManager } from './manager';
 import { listInterfaces, resolveHost } from './system';
 
@@ -64,9 +69,31 @@ describe('SessionManager', () => {
     expect(Buffer.from(report.payload).toString('hex')).toBe('c4e3bac30d0a');
     expect(report).toMatchObject({ bytes: 6, targets: 1 });
     await poll(() => Buffer.concat(got).length === 6);
-    const tx = rec.of('data').find((d) => d.dir === 'tx');
-    expect(tx?.text).toBe('你好\r\n'); // tx rows are decoded with the session's rx encoding
+    expect(Buffer.concat(got).toString('hex')).toBe('c4e3bac30d0a');
+    const tx = rec.of('data').filter((d) => d.dir === 'tx');
+    expect(tx.map((d) => [Buffer.from(d.bytes).toString('hex'), d.peerId, d.remote.port])).toEqual([['c4e3bac30d0a', 'p1', c.localPort]]);
     c.destroy();
+  });
+
+  it('a tx row shows in the log decoded with the session’s receive encoding', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-mgr-'));
+    const backend = new Backend({ dataDir });
+    const w = new LogWatcher(backend);
+    try {
+      const a = await w.call('session.open', { config: { ...server, rxEncoding: 'gbk' } });
+      const c = connect(a.local?.port as number, '127.0.0.1');
+      c.on('error', () => undefined);
+      await w.next('peer.joined');
+      await w.call('session.send', { sessionId: a.sessionId, payload: { kind: 'text', text: '你好', encoding: 'gbk', lineEnding: 'crlf' } });
+      const rows = await w.untilRows(a.sessionId, (r) => textsOf(r, 'tx').length === 1);
+      expect(textsOf(rows, 'tx')).toEqual(['你好\r\n']);
+      expect(Buffer.from(rows.find((r) => r.dir === 'tx')?.bytes ?? []).toString('hex')).toBe('c4e3bac30d0a');
+      c.destroy();
+    } finally {
+      w.detach();
+      await backend.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('send() reports payload errors as WbError (BAD_HEX)', async () => {

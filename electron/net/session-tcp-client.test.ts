@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
 import { WbError } from '../../shared/protocol/errors';
 import { Recorder, ipv6Available, pythonPeer, rawServer, rejection, sleep } from '../../test/fixtures/net-helpers';
+import { LogWatcher, textsOf } from '../../test/fixtures/log-helpers';
+import { Backend } from '../backend';
 import { SessionManager } from './manager';
 
 const cfg = (c: Partial<SessionConfigInput> & { port: number }) =>
@@ -194,19 +199,30 @@ describe('tcp-client', () => {
     expect(mgr.info(info.sessionId).history.at(-1)?.reason).toMatch(/^Gave up after 2 reconnect attempts: Connection refused/);
   });
 
-  it('decodes a GBK character split over two writes', async () => {
+  it('a GBK character split over two writes shows whole in the log', async () => {
     // 你好 in GBK: C4 E3 BA C3; split in the middle of 好
     const srv = await rawServer((s) => {
       s.write(Buffer.from('c4e3ba', 'hex'));
       setTimeout(() => s.write(Buffer.from('c3', 'hex')), 100);
     });
     cleanups.push(srv.close);
-    const { sessionId } = await mgr.open(cfg({ port: srv.port, rxEncoding: 'gbk' }));
-    await rec.until(() => rec.bytes(sessionId).length === 4);
-    const rows = rec.of('data', sessionId);
-    expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(rec.text(sessionId)).toBe('你好');
-    expect(rows.every((r) => !r.text.includes('\uFFFD'))).toBe(true);
+    // what the user sees is the log, decoded when read: through the backend
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-client-'));
+    const backend = new Backend({ dataDir });
+    const w = new LogWatcher(backend);
+    cleanups.push(async () => {
+      w.detach();
+      await backend.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const { sessionId } = await w.call('session.open', { config: cfg({ port: srv.port, rxEncoding: 'gbk' }) });
+    const rows = await w.untilRows(sessionId, (r) => Buffer.concat(r.filter((x) => x.dir === 'rx').map((x) => x.bytes ?? new Uint8Array())).length === 4);
+    const rx = textsOf(rows);
+    expect(rx.length).toBeGreaterThanOrEqual(2);
+    expect(rx.join('')).toBe('你好');
+    expect(rx.every((t) => !t.includes('\uFFFD'))).toBe(true);
+    // the engine itself hands the record the exact bytes, one event per chunk
+    expect(backend.manager.info(sessionId).counters).toMatchObject({ rxBytes: 4, rxMessages: rx.length });
   });
 
   it('connects over IPv6 ::1', async (t) => {

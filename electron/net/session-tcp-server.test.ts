@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, ipv6Available, poll, pythonPeer, rejection, sleep } from '../../test/fixtures/net-helpers';
+import { Recorder, ipv6Available, poll, pythonPeer, rejection, sleep, textOf } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const cfg = (c: Partial<SessionConfigInput> = {}) =>
@@ -174,7 +174,7 @@ describe('tcp-server', () => {
     await rec.until(() => mgr.info(info.sessionId).counters.rxMessages === 2);
     c.end();
     await rec.next('peer.left');
-    expect(rec.of('data').map((d) => d.text)).toEqual(['a', 'bb', 'c']);
+    expect(rec.of('data').map((d) => textOf(d))).toEqual(['a', 'bb', 'c']);
     expect(mgr.info(info.sessionId).counters).toMatchObject({ rxBytes: 6, rxMessages: 3 });
   });
 
@@ -185,7 +185,7 @@ describe('tcp-server', () => {
     await sleep(10);
     c.write('cd');
     await rec.until(() => rec.of('data').length === 1, 2000, 'idle flush');
-    expect(rec.of('data')[0]?.text).toBe('abcd');
+    expect(rec.of('data').map((d) => textOf(d))).toEqual(['abcd']);
   });
 
   it('200 clients connect at once: all listed and all echoed', async () => {
@@ -280,16 +280,33 @@ describe('tcp-server', () => {
     expect(again.state).toBe('listening');
   });
 
-  it('setReadPaused holds reading until resumed', async () => {
+  it('setReadPaused holds reading of that session only until resumed, and says so', async () => {
     const info = await mgr.open(cfg());
+    const other = await mgr.open(cfg());
     const c = await client(info.local?.port as number);
-    await rec.next('peer.joined');
-    mgr.setReadPaused(true);
+    const d = await client(other.local?.port as number);
+    await rec.until(() => rec.of('peer.joined').length === 2);
+    mgr.setReadPaused(info.sessionId, true);
+    expect(rec.of('session.readPaused')).toEqual([{ type: 'session.readPaused', ts: expect.any(Number), sessionId: info.sessionId, paused: true }]);
     c.write('held');
+    // the other session keeps reading meanwhile
+    d.write('flows');
+    await rec.until(() => rec.text(other.sessionId) === 'flows');
     await sleep(100);
-    expect(rec.of('data')).toHaveLength(0);
-    mgr.setReadPaused(false);
-    await rec.until(() => rec.text(info.sessionId) === 'held');
+    expect(rec.of('data', info.sessionId)).toHaveLength(0);
+    // a peer that connects while paused is paused too
+    const late = await client(info.local?.port as number);
+    await rec.until(() => rec.of('peer.joined', info.sessionId).length === 2);
+    late.write('late');
+    await sleep(50);
+    expect(rec.of('data', info.sessionId)).toHaveLength(0);
+    mgr.setReadPaused(info.sessionId, false);
+    expect(rec.of('session.readPaused', info.sessionId).map((e) => e.paused)).toEqual([true, false]);
+    await rec.until(() => rec.text(info.sessionId).length === 8);
+    expect(rec.of('data', info.sessionId).map((e) => textOf(e)).sort()).toEqual(['held', 'late']);
+    // an unknown session is ignored
+    mgr.setReadPaused('nope', true);
+    expect(rec.of('session.readPaused')).toHaveLength(2);
   });
 
   it('works on IPv6 ::1', async (t) => {

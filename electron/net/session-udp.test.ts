@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, catchSync, ipv6Available, poll, pythonPeer, rejection } from '../../test/fixtures/net-helpers';
+import { Recorder, catchSync, ipv6Available, poll, pythonPeer, rejection, textOf } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const cfg = (c: Partial<SessionConfigInput> = {}) =>
@@ -126,7 +126,7 @@ describe('udp', () => {
     await send(a.s, 'end\n');
     await send(b.s, 'end\n');
     await rec.until(() => rec.of('data').length === 2);
-    const rows = rec.of('data').map((d) => [d.text, d.remote.port]);
+    const rows = rec.of('data').map((d) => [textOf(d), d.remote.port]);
     expect(rows).toEqual([
       ['A1-end', a.port],
       ['B1-end', b.port],
@@ -142,7 +142,7 @@ describe('udp', () => {
     await poll(() => peer.got.length === 1);
     peer.s.send('back', info.local?.port as number, '::1');
     const rx = await rec.next('data', (d) => d.dir === 'rx');
-    expect(rx.text).toBe('back');
+    expect(textOf(rx)).toBe('back');
     expect(rx.remote).toEqual({ address: '::1', port: peer.port, family: 'IPv6' });
     const e = await rejection(mgr.sendBytes(info.sessionId, new Uint8Array(65_528), { kind: 'address', host: '::1', port: peer.port }));
     expect(e.message).toBe('The payload is 65,528 bytes; one UDP datagram over IPv6 carries at most 65,527 bytes');

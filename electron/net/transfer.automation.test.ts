@@ -1,5 +1,5 @@
 /**
- * File transfers through the real dispatch path (hub.handle) to real
+ * File transfers through the real dispatch path (backend.handle) to real
  * sockets: a 50 MB file arrives with the same SHA-256; cancel; peer vs all;
  * a short file; a stopped session.
  */
@@ -13,22 +13,23 @@ import type { TransferInfo } from '../../shared/protocol/automation';
 import type { NetEvent } from '../../shared/protocol/events';
 import type { Result } from '../../shared/protocol/errors';
 import type { SessionInfo } from '../../shared/protocol/model';
-import { Hub } from '../hub/hub';
+import { Backend } from '../backend';
+import { readLog, rowBytes } from '../../test/fixtures/log-helpers';
 import { poll } from '../../test/fixtures/net-helpers';
 
 const MiB = 1024 * 1024;
 
 let dir: string;
-let hub: Hub;
+let hub: Backend;
 let events: NetEvent[];
 const clients: Socket[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wb-transfer-'));
-  hub = new Hub({ dataDir: join(dir, 'data') });
+  hub = new Backend({ dataDir: join(dir, 'data') });
   events = [];
-  // keep everything but the payload rows (they are big and checked through the counters)
-  hub.attach({ send: (batch) => events.push(...batch.filter((e) => e.type !== 'data')), backlog: () => 0 });
+  // keep everything but the log tails (their rows are checked through the record)
+  hub.attach({ send: (batch) => events.push(...batch.filter((e) => e.type !== 'log.tail')), backlog: () => 0 });
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
@@ -69,7 +70,7 @@ async function peers(sid: string, n: number): Promise<void> {
   await poll(() => hub.manager.info(sid).peers.length === n);
 }
 
-describe('automation commands through the hub', () => {
+describe('automation commands through the backend', () => {
   it('rules.set, rules.stats, periodic.start, schedule.list and schedule.stop answer Results', async () => {
     const info = await server();
     const sid = info.sessionId;
@@ -129,6 +130,10 @@ describe('file transfers', () => {
     expect(chunks).toBe(50);
     expect(hub.manager.info(sid).counters).toMatchObject({ txBytes: size, txMessages: 50 });
     await poll(() => events.some((e) => e.type === 'transfer.progress' && e.transfer.done));
+    // the log holds every chunk as one tx row, whole: the file again
+    const rows = (await readLog((cmd, args) => hub.handle(cmd, args), sid, { byteLimit: MiB })).filter((r) => r.dir === 'tx');
+    expect(rows.map((r) => r.size)).toEqual(Array.from({ length: 50 }, () => MiB));
+    expect(createHash('sha256').update(rowBytes(rows, 'tx')).digest('hex')).toBe(expected);
   });
 
   it('cancel mid-way: later chunks are refused, what was sent stays sent', async () => {

@@ -252,7 +252,12 @@ export class RecordStore {
     const shownFrom = Math.max(from + 1, rec.lastSeq - max + 1);
     // the rows shown, with a few before them so a character split into the first one decodes whole
     const window = rec.tail(shownFrom - 1 - DECODE_LOOKBACK, max + DECODE_LOOKBACK);
-    const cut = window.map((r) => ({ ...r, size: r.payload.length, payload: r.payload.subarray(0, TAIL_ROW_BYTES) }));
+    // messages are cut to TAIL_ROW_BYTES; notes (info/error) never, their whole JSON is what the row says
+    const cut = window.map((r) => ({
+      ...r,
+      size: r.payload.length,
+      payload: r.dir === 'rx' || r.dir === 'tx' ? r.payload.subarray(0, TAIL_ROW_BYTES) : r.payload,
+    }));
     const rows = this.present(log, cut, 0).filter((r) => r.seq >= shownFrom);
     return { rows, skipped: Math.max(0, rec.lastSeq - from - rows.length), firstSeq: rec.firstSeq, lastSeq: rec.lastSeq };
   }

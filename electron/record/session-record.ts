@@ -362,7 +362,8 @@ export class SessionRecord {
       peerRef: r.peerRef,
       ts: r.ts,
       size: r.payload.length,
-      payload: Uint8Array.prototype.slice.call(r.payload, 0, byteLimit) as Uint8Array,
+      // a note (info/error) is never cut: its whole JSON is what the row says
+      payload: Uint8Array.prototype.slice.call(r.payload, 0, r.dir === 'rx' || r.dir === 'tx' ? byteLimit : undefined) as Uint8Array,
     });
     if (from >= this.recent.first) {
       for (let s = from; s <= to; s++) out.push(cut(this.recent.get(s) as RecentRow));
@@ -390,12 +391,15 @@ export class SessionRecord {
     to = Math.min(to, this.last);
     if (to < from) return;
     const parts = this.segments.filter((s) => s.records > 0 && s.firstSeq + s.records - 1 >= from && s.firstSeq <= to);
-    // wait only for the bytes this read needs: old rows under a flood are read at once
-    await this.written(parts[parts.length - 1], to).catch(() => undefined);
-    // read only what the disk has confirmed (the last segment may be mid-write)
-    const bounds = parts.map((s) => ({ seg: s, bytes: s.written, records: s.records }));
+    // pinned before waiting: a segment the limit drops meanwhile is deleted only after this read
+    const bounds = parts.map((s) => ({ seg: s, bytes: 0, records: s.records }));
     for (const p of bounds) p.seg.pins += 1;
     try {
+      // wait only for the bytes this read needs (every earlier segment whole, the last one up
+      // to `to`): old rows under a flood are read at once
+      await Promise.all(parts.map((s, i) => this.written(s, i === parts.length - 1 ? to : Infinity))).catch(() => undefined);
+      // read only what the disk has confirmed (the last segment may be mid-write)
+      for (const p of bounds) p.bytes = p.seg.written;
       for (const p of bounds) {
         const seg = p.seg;
         const start = Math.max(from, seg.firstSeq);
@@ -421,24 +425,29 @@ export class SessionRecord {
             offset += bytesRead;
             const buf = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
             const batch: RawRecord[] = [];
-            const end = parseRecords(buf, 0, seq, (rec) => {
-              if (rec.seq > to) {
-                done = true;
-                return false;
-              }
-              if (rec.seq >= start) batch.push(rec);
-              return true;
-            });
-            seq = end.seq;
-            carry = end.at < buf.length && !done ? buf.subarray(end.at) : undefined;
+            /** Parse the whole rows of `b` into the batch; what is left of it (an unfinished row) is the carry. */
+            const take = (b: Buffer): Buffer | undefined => {
+              const end = parseRecords(b, 0, seq, (rec) => {
+                if (rec.seq > to) {
+                  done = true;
+                  return false;
+                }
+                if (rec.seq >= start) batch.push(rec);
+                return true;
+              });
+              seq = end.seq;
+              return end.at < b.length && !done ? b.subarray(end.at) : undefined;
+            };
+            carry = take(buf);
             if (carry && carry.length >= 4) {
-              // a row longer than one read: read the rest of it in one go
+              // a row longer than one read: read the rest of it in one go, and take it now (it may
+              // be the segment's last row, after which the loop reads nothing more)
               const need = carry.readUInt32LE(0) + 4 - carry.length;
               if (need > READ_CHUNK) {
                 const rest = Buffer.allocUnsafe(need);
                 const r = await fh.read(rest, 0, need, offset);
                 offset += r.bytesRead;
-                carry = Buffer.concat([carry, rest.subarray(0, r.bytesRead)]);
+                carry = take(Buffer.concat([carry, rest.subarray(0, r.bytesRead)]));
               }
             }
             if (batch.length > 0) yield batch;

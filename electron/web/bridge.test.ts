@@ -86,9 +86,12 @@ describe('createWsBridge', () => {
       });
       expect(sent.ok).toBe(true);
     }
-    await until(() => events.filter((e) => e.type === 'data' && e.dir === 'rx').length === 3);
-    const rx = events.filter((e) => e.type === 'data' && e.dir === 'rx');
-    expect(rx.map((e) => (e.type === 'data' ? new TextDecoder().decode(e.bytes) : ''))).toEqual(['one', 'two', 'three']);
+    const rxRows = () => events.flatMap((e) => (e.type === 'log.tail' && e.sessionId === sessionId ? e.rows : [])).filter((r) => r.dir === 'rx');
+    await until(() => rxRows().length === 3);
+    expect(rxRows().map((r) => new TextDecoder().decode(r.bytes))).toEqual(['one', 'two', 'three']);
+    expect(rxRows().map((r) => r.text)).toEqual(['one', 'two', 'three']);
+    const seqs = rxRows().map((r) => r.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
 
     // the connection drops: closed → connecting → open, and the session is still there
     sockets[sockets.length - 1]?.terminate();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureInfo, NetEvent, SessionInfo } from '../../shared/protocol';
-import { Hub } from '../hub/hub';
+import { Backend } from '../backend';
 import { defaultDataDir } from './cli';
 import { makeSite } from './helpers.test-util';
 import { startWebHost, type WebHost } from './server';
@@ -40,7 +40,7 @@ describe('GET /files/…', () => {
     root = mkdtempSync(join(tmpdir(), 'wb-files-'));
     site = makeSite();
     const dataDir = join(root, 'data');
-    host = await startWebHost({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir: site.staticDir, hub: new Hub({ dataDir }) });
+    host = await startWebHost({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir: site.staticDir, hub: new Backend({ dataDir }) });
     // a real capture file, made through the hub
     const hub = host.hub;
     const events: NetEvent[] = [];
@@ -54,7 +54,9 @@ describe('GET /files/…', () => {
       payload: { kind: 'text', text: 'captured bytes' },
       target: { kind: 'address', host: '127.0.0.1', port: s.local?.port ?? 1 },
     });
-    for (let i = 0; i < 100 && !events.some((e) => e.type === 'data' && e.dir === 'rx'); i++) await new Promise((r) => setTimeout(r, 10));
+    const received = () => events.some((e) => e.type === 'log.tail' && e.rows.some((r) => r.dir === 'rx'));
+    for (let i = 0; i < 500 && !received(); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!received()) throw new Error('the datagram never arrived');
     const stopped = await hub.handle('capture.stop', { sessionId: s.sessionId });
     if (!stopped.ok) throw new Error(stopped.message);
     capture = stopped.data as CaptureInfo;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { profileSchema, type Profile, type SessionInfo } from '../../shared/protocol';
-import { Hub } from '../hub/hub';
+import { Backend } from '../backend';
 import { makeSite, WireClient } from './helpers.test-util';
 import { startWebHost, type WebHost } from './server';
 import { sampleProfile } from '../store/profiles.test-util';
@@ -17,7 +17,7 @@ import { sampleProfile } from '../store/profiles.test-util';
 const TOKEN = 'persistence-test-token-0123456789';
 
 async function start(dataDir: string, staticDir: string): Promise<{ host: WebHost; client: WireClient }> {
-  const host = await startWebHost({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir, hub: new Hub({ dataDir }) });
+  const host = await startWebHost({ host: '127.0.0.1', port: 0, token: TOKEN, staticDir, hub: new Backend({ dataDir }) });
   const client = await WireClient.open(`ws://127.0.0.1:${host.port}/ws`, TOKEN);
   return { host, client };
 }
@@ -73,7 +73,7 @@ describe('profiles across a restart', () => {
 
   it('profile.apply keeps the sessions that opened and names the one that did not', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wb-persist-'));
-    const hub = new Hub({ dataDir });
+    const hub = new Backend({ dataDir });
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     cleanups.push(
