@@ -11,7 +11,9 @@
  *   first after a quiet spell at once.
  * - A client whose transport is backed up (over `highWaterBytes`) is simply
  *   not sent anything until it drains: it misses live rows, which it can read
- *   back from the record, and keeps its (small, coalesced) events queued.
+ *   back from the record, and keeps its (small, coalesced) events queued. If
+ *   more than `maxQueuedEvents` pile up, they are dropped and the client gets
+ *   one `app.notice` RESYNC instead: it re-reads the session list.
  */
 import type { LogBounds, LogRow, NetEvent } from '../../shared/protocol';
 
@@ -90,6 +92,8 @@ class ClientQueue {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private lastFlush = 0;
+  /** events were dropped: the client must re-read the session list */
+  private resync = false;
 
   constructor(
     private readonly transport: HubTransport,
@@ -102,7 +106,11 @@ class ClientQueue {
     if (key !== undefined) this.latest.set(key, event);
     else {
       this.queue.push(event);
-      if (this.queue.length > this.opts.maxQueuedEvents) this.queue.splice(0, this.queue.length - this.opts.maxQueuedEvents);
+      if (this.queue.length > this.opts.maxQueuedEvents) {
+        // too far behind to catch up event by event: drop them all and tell the client to re-sync
+        this.queue = [];
+        this.resync = true;
+      }
       if (event.type === 'session.removed') {
         this.dirty.delete(event.sessionId);
         this.seen.delete(event.sessionId);
@@ -137,6 +145,10 @@ class ClientQueue {
     const batch = this.queue;
     this.queue = [];
     const now = Date.now();
+    if (this.resync) {
+      this.resync = false;
+      batch.unshift({ type: 'app.notice', ts: now, notice: { code: 'RESYNC' } });
+    }
     for (const id of this.dirty) {
       let tail;
       try {

@@ -324,7 +324,8 @@ export class SessionManager {
    */
   setReadPaused(id: string, paused: boolean): void {
     const e = this.entries.get(id);
-    if (!e || e.mode === 'dead') return;
+    // UDP cannot be paused: its record simply catches up
+    if (!e || e.mode === 'dead' || e.session instanceof UdpSession) return;
     try {
       e.session.setReadPaused(paused);
     } catch {

@@ -17,6 +17,8 @@ export interface Decodable {
   payload: Uint8Array;
   /** the whole message's length (more than payload.length when cut) */
   size: number;
+  /** when cut: the message's last bytes, whose unfinished character carries into the next row */
+  end?: Uint8Array;
 }
 
 export class RowDecoder {
@@ -36,8 +38,17 @@ export class RowDecoder {
     } catch {
       text = '';
     }
-    // a cut row leaves the decoder mid-message: the next row starts afresh
-    if (row.size > row.payload.length) this.streams.delete(key);
+    if (row.size > row.payload.length) {
+      // a cut row leaves the decoder mid-message: start again on the message's last bytes, so a
+      // character it leaves unfinished still carries into the next row
+      const fresh = createDecoder(this.encoding);
+      try {
+        if (row.end) fresh.write(row.end);
+        this.streams.set(key, fresh);
+      } catch {
+        this.streams.delete(key);
+      }
+    }
     return text;
   }
 }

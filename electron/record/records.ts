@@ -22,7 +22,7 @@ import { DECODE_LOOKBACK, RowDecoder } from './decode';
 import type { CaptureRecord } from './export/record';
 import { decodeNote, encodeNote, noteText, type RawRecord } from './format';
 import { PeerTable, type PeerEntry } from './peers';
-import { DEFAULT_RECORD_LIMIT, SessionRecord, type RecentRow } from './session-record';
+import { cutRow, DEFAULT_RECORD_LIMIT, SessionRecord, type RecentRow } from './session-record';
 
 /** An answer to `log.read` stops growing past this many payload bytes (always ≥ 1 row). */
 const READ_MAX_BYTES = 4 * 1024 * 1024;
@@ -217,7 +217,7 @@ export class RecordStore {
 
   // ── rows ──────────────────────────────────────────────────────────────────
 
-  private toRow(log: SessionLog, r: RecentRow & { size: number }, text: string): LogRow {
+  private toRow(log: SessionLog, r: RecentRow, text: string): LogRow {
     const peer = log.peers.get(r.peerRef);
     const row: LogRow = { seq: r.seq, ts: r.ts, dir: r.dir, size: 0, text };
     if (peer?.peerId !== undefined) row.peerId = peer.peerId;
@@ -234,7 +234,7 @@ export class RecordStore {
   }
 
   /** Decode `rows` (the first `skip` are lookback only) into LogRows. */
-  private present(log: SessionLog, rows: Array<RecentRow & { size: number }>, skip: number): LogRow[] {
+  private present(log: SessionLog, rows: RecentRow[], skip: number): LogRow[] {
     const dec = new RowDecoder(log.encoding);
     const out: LogRow[] = [];
     rows.forEach((r, i) => {
@@ -253,11 +253,7 @@ export class RecordStore {
     // the rows shown, with a few before them so a character split into the first one decodes whole
     const window = rec.tail(shownFrom - 1 - DECODE_LOOKBACK, max + DECODE_LOOKBACK);
     // messages are cut to TAIL_ROW_BYTES; notes (info/error) never, their whole JSON is what the row says
-    const cut = window.map((r) => ({
-      ...r,
-      size: r.payload.length,
-      payload: r.dir === 'rx' || r.dir === 'tx' ? r.payload.subarray(0, TAIL_ROW_BYTES) : r.payload,
-    }));
+    const cut = window.map((r) => cutRow(r, TAIL_ROW_BYTES, false));
     const rows = this.present(log, cut, 0).filter((r) => r.seq >= shownFrom);
     return { rows, skipped: Math.max(0, rec.lastSeq - from - rows.length), firstSeq: rec.firstSeq, lastSeq: rec.lastSeq };
   }

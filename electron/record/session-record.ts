@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import type { LogDir } from '../../shared/protocol/log';
 import { HEADER_BYTES, parseRecords, writeHeader, type RawRecord } from './format';
 import { PRIVATE_FILE_MODE } from '../store/private';
-import { RecentRows, type RecentRow } from './recent';
+import { END_BYTES, RecentRows, type RecentRow } from './recent';
 
 export type { RecentRow } from './recent';
 
@@ -59,6 +59,23 @@ interface Segment {
   doomed: boolean;
   idxSeq: number[];
   idxOff: number[];
+}
+
+/**
+ * A row with at most `byteLimit` bytes of a message (notes are never cut);
+ * a cut row keeps the message's last bytes for the decoder's carry.
+ * `copy`: the bytes are copied (the source may be a reused read buffer).
+ */
+export function cutRow(r: RecentRow, byteLimit: number, copy: boolean): RecentRow {
+  const message = r.dir === 'rx' || r.dir === 'tx';
+  const n = message ? Math.min(byteLimit, r.payload.length) : r.payload.length;
+  const payload = copy ? r.payload.slice(0, n) : r.payload.subarray(0, n);
+  const out: RecentRow = { seq: r.seq, dir: r.dir, peerRef: r.peerRef, ts: r.ts, payload, size: r.size };
+  if (message && r.size > n) {
+    const end = r.end ?? r.payload.subarray(Math.max(n, r.payload.length - END_BYTES));
+    out.end = copy ? end.slice() : end;
+  }
+  return out;
 }
 
 export interface RecordStats {
@@ -351,25 +368,18 @@ export class SessionRecord {
    * are all there, else from disk. Payloads are copies, cut to `byteLimit`;
    * `size` is the whole length.
    */
-  async rows(from: number, to: number, byteLimit: number): Promise<Array<RecentRow & { size: number }>> {
+  async rows(from: number, to: number, byteLimit: number): Promise<RecentRow[]> {
     from = Math.max(from, this.oldestSeq);
     to = Math.min(to, this.last);
     if (to < from) return [];
-    const out: Array<RecentRow & { size: number }> = [];
-    const cut = (r: RawRecord | RecentRow) => ({
-      seq: r.seq,
-      dir: r.dir,
-      peerRef: r.peerRef,
-      ts: r.ts,
-      size: r.payload.length,
-      // a note (info/error) is never cut: its whole JSON is what the row says
-      payload: Uint8Array.prototype.slice.call(r.payload, 0, r.dir === 'rx' || r.dir === 'tx' ? byteLimit : undefined) as Uint8Array,
-    });
+    const out: RecentRow[] = [];
     if (from >= this.recent.first) {
-      for (let s = from; s <= to; s++) out.push(cut(this.recent.get(s) as RecentRow));
-      return out;
+      const kept = [];
+      for (let s = from; s <= to; s++) kept.push(this.recent.get(s) as RecentRow);
+      // memory holds only the start of a large row: read it from disk when more is asked for
+      if (kept.every((r) => r.payload.length >= Math.min(r.size, byteLimit))) return kept.map((r) => cutRow(r, byteLimit, true));
     }
-    for await (const batch of this.scan(from, to)) for (const r of batch) out.push(cut(r));
+    for await (const batch of this.scan(from, to)) for (const r of batch) out.push(cutRow({ ...r, size: r.payload.length }, byteLimit, true));
     return out;
   }
 

@@ -132,14 +132,19 @@ export interface CaptureUpdatedEvent {
 }
 
 /** Something the user should know that belongs to no session. */
-export type AppNotice = {
-  /** a damaged profiles/workspace file was renamed and the store started afresh */
-  code: 'FILE_SET_ASIDE';
-  file: string;
-  movedTo: string;
-  /** the parser's words */
-  reason: string;
-};
+export type AppNotice =
+  | {
+      /** a damaged profiles/workspace file was renamed and the store started afresh */
+      code: 'FILE_SET_ASIDE';
+      file: string;
+      movedTo: string;
+      /** the parser's words */
+      reason: string;
+    }
+  | {
+      /** this client fell so far behind that events were dropped: ask for session.list again */
+      code: 'RESYNC';
+    };
 export interface AppNoticeEvent {
   type: 'app.notice';
   ts: number;
