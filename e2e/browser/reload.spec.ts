@@ -5,11 +5,17 @@ import { counter, logRows, newSession } from './ui';
 
 const idsIn = (texts: string[]): string[] => texts.flatMap((t) => t.match(/msg-\d{4}/g) ?? []);
 
-/** The msg ids of every RX row in the log, top to bottom: scrolls the virtual list through. */
+/**
+ * The msg ids of every RX row in the log, top to bottom: scrolls the virtual list through. Rows are read from the
+ * engine's record as they scroll into view, so after each scroll it waits until the grid holds no placeholder row.
+ */
 async function allRxIds(page: Page): Promise<string[]> {
   const grid = page.getByRole('grid', { name: 'Log' });
   const rows = new Map<number, string>();
-  const frame = () => grid.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const frame = async () => {
+    await grid.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await expect(grid).toHaveAttribute('aria-busy', 'false');
+  };
   await grid.evaluate((el) => (el.scrollTop = 0));
   await frame();
   for (;;) {
@@ -62,7 +68,7 @@ test('reloading mid-traffic re-syncs: sessions remain, counters are exact, earli
   expect(ids.length).toBeGreaterThan(0);
   expect(new Set(ids).size).toBe(ids.length);
 
-  // the history replay brought back the rows shown before the reload, in order, each once
+  // the record brought back the rows shown before the reload, in order, each once
   const all = await allRxIds(page);
   expect(new Set(all).size).toBe(all.length);
   const at = all.indexOf(shown[0]!);

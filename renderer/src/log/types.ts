@@ -1,17 +1,7 @@
-import type { Endpoint } from '../../../shared/protocol';
-
-export type LogDir = 'rx' | 'tx' | 'info' | 'error';
-
-/** One row of a session's log. Stored raw (never reactive), formatted lazily. */
-export interface LogEntry {
-  /** monotonically increasing per session, survives ring eviction */
-  seq: number;
-  ts: number;
-  dir: LogDir;
-  peerId?: string;
-  remote?: Endpoint;
-  /** rx/tx payload */
-  bytes?: Uint8Array;
-  /** decoded text for rx/tx; the message for info/error */
-  text: string;
-}
+/**
+ * A log row as the renderer keeps it: exactly the engine's `LogRow`
+ * (shared/protocol/log.ts). Rows are stored raw (never reactive) in the log
+ * store's byte-capped cache, addressed by their per-session `seq`, and
+ * formatted lazily for the rows on screen.
+ */
+export type { LogDir, LogNote, LogRow } from '../../../shared/protocol';

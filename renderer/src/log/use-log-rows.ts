@@ -1,71 +1,81 @@
 /**
- * The log view's row model: which rows exist (the ring, or a filtered index of
- * it), which of them are on screen, and how the scroll position maps to them.
+ * The log view's row model: a fixed-row-height virtual list over the seqs
+ * `firstSeq…bound` of a session (bound = lastSeq, or the seq at pause), or
+ * over the matching seqs of a search. Per update it touches only the visible
+ * rows (O(screen), never O(rows)); rows come from the log store's cache, and
+ * those it lacks are asked for (`logs.want`) and shown as placeholders until
+ * they arrive.
  *
- * It is a fixed-row-height virtual list written for the ring: per update it
- * touches only the visible rows (O(screen), not O(rows)), whereas a generic
- * virtual list would rebuild an item array and key map of all 100k rows on
- * every batch. Filtering runs through FilteredIndex in time-boxed slices
- * (≤ 8 ms each, then yields), so the UI never freezes.
+ * Lists taller than MAX_CONTENT_PX (browsers cap element heights) are scaled:
+ * one scroll pixel is then several virtual pixels, so row 1 of 10,000,000 is
+ * still reachable.
+ *
+ * Following (auto-scroll) shows the newest rows, which the `log.tail` events
+ * bring: it asks only for visible rows the tail skipped, and only once the
+ * tail has been still for a moment. Scrolling back asks for the visible rows
+ * plus FETCH_AHEAD rows on either side.
  */
-import { computed, nextTick, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
-import type { CodecError } from '../../../shared/codec/types';
-import { FilteredIndex, compileFilter, type LogFilterSpec } from './filter';
-import type { LogRing } from './ring';
-import type { LogEntry } from './types';
+import { computed, nextTick, ref, watch, type Ref, type ShallowRef } from 'vue';
+import { LOG_READ_MAX_ROWS } from '../../../shared/protocol';
+import { useLogStore } from '../stores/logs';
+import type { Want } from './fetcher';
+import type { LogSearch } from './search';
+import type { LogRow } from './types';
 
 /** Browsers cap element heights (~33M px in Chromium); stay well below. */
-const MAX_CONTENT_PX = 8_000_000;
-const SLICE_MS = 8;
+export const MAX_CONTENT_PX = 8_000_000;
 const OVERSCAN = 4;
+/** rows read beyond the visible ones when scrolling back */
+export const FETCH_AHEAD = 100;
 
 export interface VisibleRow {
   /** row index in the (filtered) list, 0-based */
   index: number;
   /** px from the top of the content box */
   top: number;
-  entry: LogEntry;
+  seq: number;
+  /** undefined while it is being read */
+  row: LogRow | undefined;
 }
 
 export interface LogRowsOptions {
-  ring: Ref<LogRing>;
-  /** the store's version for this session; changes when rows come or go */
+  sessionId: Ref<string>;
+  /** the store's version for this session; changes when rows or bounds change */
   version: Ref<number>;
   /** newest seq the view may show (the pause snapshot), or null for live */
   pausedAt: Ref<number | null>;
-  filter: Ref<LogFilterSpec>;
+  /** the active search, or null for every row */
+  search: ShallowRef<LogSearch | null>;
+  /** bumped when the search found more */
+  searchTick: Ref<number>;
   rowHeight: Ref<number>;
   scrollEl: Ref<HTMLElement | null>;
 }
 
 export function useLogRows(o: LogRowsOptions) {
-  /** bumped whenever rows change in a way the non-reactive ring cannot signal */
-  const tick = ref(0);
+  const logs = useLogStore();
   const scrollTop = ref(0);
   const viewHeight = ref(400);
   /** auto-scroll: follow the newest row until the user scrolls up */
   const follow = ref(true);
-  const index = shallowRef<FilteredIndex | null>(null);
-  const filterError = shallowRef<CodecError | null>(null);
-  /** rows still to be filtered (0 when the filter is caught up) */
-  const filtering = ref(0);
-  let pumpTimer: ReturnType<typeof setTimeout> | null = null;
-  let lastFirstSeq = o.ring.value.firstSeq;
 
-  const bound = (): number => Math.min(o.pausedAt.value ?? Number.POSITIVE_INFINITY, o.ring.value.seq);
+  const bounds = computed(() => {
+    void o.version.value;
+    return logs.bounds(o.sessionId.value);
+  });
+  const bound = computed(() => Math.min(o.pausedAt.value ?? Number.POSITIVE_INFINITY, bounds.value.lastSeq));
 
   const rowCount = computed(() => {
-    void tick.value;
-    void o.version.value;
-    const idx = index.value;
-    if (idx) return idx.size;
-    const ring = o.ring.value;
-    return Math.max(0, bound() - ring.firstSeq + 1);
+    void o.searchTick.value;
+    const s = o.search.value;
+    if (s) return s.countUpTo(bound.value);
+    return Math.max(0, bound.value - bounds.value.firstSeq + 1);
   });
 
-  function rowAt(i: number): LogEntry | undefined {
-    const idx = index.value;
-    return idx ? idx.at(i) : o.ring.value.at(i);
+  function seqAt(i: number): number | undefined {
+    const s = o.search.value;
+    if (s) return s.seqAt(i);
+    return i >= 0 && i < rowCount.value ? bounds.value.firstSeq + i : undefined;
   }
 
   const totalPx = computed(() => rowCount.value * o.rowHeight.value);
@@ -77,22 +87,63 @@ export function useLogRows(o: LogRowsOptions) {
     return maxScroll > 0 && maxVirtual > maxScroll ? maxVirtual / maxScroll : 1;
   });
 
-  const visibleRows = computed<VisibleRow[]>(() => {
-    void tick.value;
-    void o.version.value;
+  /** Indices on screen (with a small overscan); null when the list is empty. */
+  const range = computed<{ first: number; last: number; virtualTop: number } | null>(() => {
     const h = o.rowHeight.value;
     const n = rowCount.value;
-    if (n === 0) return [];
-    const virtualTop = scrollTop.value * scale.value;
-    const first = Math.max(0, Math.floor(virtualTop / h) - OVERSCAN);
+    if (n === 0) return null;
+    const virtualTop = Math.min(scrollTop.value * scale.value, Math.max(0, totalPx.value - viewHeight.value));
+    const first = Math.min(n - 1, Math.max(0, Math.floor(virtualTop / h) - OVERSCAN));
     const last = Math.min(n - 1, Math.ceil((virtualTop + viewHeight.value) / h) + OVERSCAN);
+    return { first, last, virtualTop };
+  });
+
+  const visibleRows = computed<VisibleRow[]>(() => {
+    void o.version.value;
+    void o.searchTick.value;
+    const r = range.value;
+    if (!r) return [];
+    const h = o.rowHeight.value;
+    const id = o.sessionId.value;
     const rows: VisibleRow[] = [];
-    for (let i = first; i <= last; i++) {
-      const entry = rowAt(i);
-      if (entry) rows.push({ index: i, top: scrollTop.value + (i * h - virtualTop), entry });
+    for (let i = r.first; i <= r.last; i++) {
+      const seq = seqAt(i);
+      if (seq === undefined) continue;
+      rows.push({ index: i, top: scrollTop.value + (i * h - r.virtualTop), seq, row: logs.row(id, seq) });
     }
     return rows;
   });
+
+  /** Rows on screen still being read. */
+  const loading = computed(() => visibleRows.value.some((r) => r.row === undefined));
+
+  // ask the store for what is on screen (and some ahead); it reads what its cache lacks
+  watch(
+    [visibleRows, follow],
+    () => {
+      const id = o.sessionId.value;
+      const r = range.value;
+      if (!r) {
+        logs.want(id, null, null, follow.value);
+        return;
+      }
+      const from = seqAt(r.first) as number;
+      const to = seqAt(r.last) as number;
+      const ahead = follow.value ? 0 : FETCH_AHEAD;
+      let want: Want;
+      if (o.search.value) {
+        const lo = Math.max(0, r.first - ahead);
+        const hi = Math.min(rowCount.value - 1, r.last + ahead, lo + LOG_READ_MAX_ROWS - 1);
+        const seqs: number[] = [];
+        for (let i = lo; i <= hi; i++) seqs.push(seqAt(i) as number);
+        want = { kind: 'seqs', seqs };
+      } else {
+        want = { kind: 'range', from: from - ahead, to: Math.min(to + ahead, bound.value) };
+      }
+      logs.want(id, { from, to }, want, follow.value);
+    },
+    { flush: 'post' },
+  );
 
   function scrollToBottom(): void {
     const el = o.scrollEl.value;
@@ -119,77 +170,46 @@ export function useLogRows(o: LogRowsOptions) {
     void nextTick(scrollToBottom);
   }
 
-  /** Run the filter in time-boxed slices until it has caught up. */
-  function pump(): void {
-    pumpTimer = null;
-    const idx = index.value;
-    if (!idx) {
-      filtering.value = 0;
-      return;
-    }
-    const t0 = performance.now();
-    let done = false;
-    do done = idx.step(2000, bound());
-    while (!done && performance.now() - t0 < SLICE_MS);
-    filtering.value = done ? 0 : idx.pending(bound());
-    tick.value++;
-    if (!done) pumpTimer = setTimeout(pump, 0);
-  }
-
-  function schedulePump(): void {
-    if (pumpTimer === null) pumpTimer = setTimeout(pump, 0);
-  }
-
-  function rebuildIndex(): void {
-    if (pumpTimer !== null) clearTimeout(pumpTimer);
-    pumpTimer = null;
-    const compiled = compileFilter(o.filter.value);
-    let match = compiled.ok ? compiled : compileFilter({ ...o.filter.value, query: '' });
-    filterError.value = compiled.ok ? null : compiled.error;
-    if (!match.ok) match = { ok: true, active: false, match: () => true };
-    index.value = match.active ? new FilteredIndex(o.ring.value, match.match) : null;
-    filtering.value = 0;
-    if (index.value) pump();
-    else tick.value++;
-    if (follow.value) void nextTick(scrollToBottom);
-  }
-
-  watch([o.filter, o.ring], rebuildIndex, { immediate: true, deep: true });
-
-  // new rows, a cleared ring, or a resume
-  watch([o.version, o.pausedAt], () => {
-    if (index.value) schedulePump();
-    const ring = o.ring.value;
+  /** Jump to the top of the list (and stop following). */
+  function scrollToTop(): void {
+    follow.value = false;
     const el = o.scrollEl.value;
-    // keep the rows under the user's eyes still when old rows leave the top
-    if (!follow.value && !index.value && el && ring.firstSeq > lastFirstSeq && ring.size > 0) {
-      const shift = ((ring.firstSeq - lastFirstSeq) * o.rowHeight.value) / scale.value;
-      el.scrollTop = Math.max(0, el.scrollTop - shift);
-      scrollTop.value = el.scrollTop;
+    if (el) el.scrollTop = 0;
+    scrollTop.value = 0;
+  }
+
+  // rows leaving the top (a clear, the record's size limit, matches below the first seq)
+  // must not move the rows under the user's eyes
+  let lastOrigin = { first: bounds.value.firstSeq, dropped: o.search.value?.dropped ?? 0, search: o.search.value };
+  watch([o.version, o.searchTick, o.pausedAt], () => {
+    const s = o.search.value;
+    const origin = { first: bounds.value.firstSeq, dropped: s?.dropped ?? 0, search: s };
+    const el = o.scrollEl.value;
+    if (!follow.value && el && origin.search === lastOrigin.search && rowCount.value > 0) {
+      const left = s ? origin.dropped - lastOrigin.dropped : origin.first - lastOrigin.first;
+      if (left > 0) {
+        el.scrollTop = Math.max(0, el.scrollTop - (left * o.rowHeight.value) / scale.value);
+        scrollTop.value = el.scrollTop;
+      }
     }
-    lastFirstSeq = ring.firstSeq;
+    lastOrigin = origin;
     if (follow.value) void nextTick(scrollToBottom);
   });
 
-  watch(o.rowHeight, () => {
+  watch([o.rowHeight, o.search], () => {
     if (follow.value) void nextTick(scrollToBottom);
-  });
-
-  onBeforeUnmount(() => {
-    if (pumpTimer !== null) clearTimeout(pumpTimer);
   });
 
   return {
     rowCount,
     contentPx,
     visibleRows,
+    loading,
     follow,
-    filterError,
-    filtering,
-    filterActive: computed(() => index.value !== null),
     onScroll,
     measure,
     resumeFollow,
     scrollToBottom,
+    scrollToTop,
   };
 }

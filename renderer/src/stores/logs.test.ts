@@ -1,171 +1,327 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { nextTick } from 'vue';
-import type { Endpoint, NetEvent } from '../../../shared/protocol';
-import { useLogStore } from './logs';
-import { useSettingsStore } from './settings';
+import { LOG_ROW_BYTES_MAX, zeroCounters } from '../../../shared/protocol';
+import type { Counters, Endpoint, NetEvent, SessionInfo } from '../../../shared/protocol';
+import { FakeBridge, FakeLog } from './fake-bridge.test-util';
+import { useBridgeStore } from './bridge';
+import { FOLLOW_MAX_WAIT_MS } from '../log/fetcher';
+import { OPEN_ROWS, useLogStore } from './logs';
 
-const enc = new TextEncoder();
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const B: Endpoint = { address: '::1', port: 6000, family: 'IPv6' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, ms = 1000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end && !cond()) await sleep(2);
+  expect(cond()).toBe(true);
+}
 
-let seq = 0;
-const data = (sessionId: string, text: string, dir: 'rx' | 'tx' = 'rx', remote: Endpoint = A): NetEvent => ({
-  type: 'data',
-  ts: 1000,
+function info(sessionId: string, extra: Partial<SessionInfo> = {}, rxEncoding: 'utf-8' | 'gbk' = 'utf-8'): SessionInfo {
+  return {
+    sessionId,
+    kind: 'tcp-server',
+    name: sessionId,
+    config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding, framing: { kind: 'raw' } },
+    state: 'listening',
+    history: [],
+    peers: [],
+    counters: zeroCounters(),
+    groups: [],
+    createdAt: 1,
+    ...extra,
+  };
+}
+const counters = (sessionId: string, rx: number, tx = 0): NetEvent => ({
+  type: 'counters',
+  ts: 1,
   sessionId,
-  seq: ++seq,
-  dir,
-  peerId: 'p1',
-  remote,
-  bytes: enc.encode(text),
-  text,
+  counters: { ...zeroCounters(), rxMessages: rx, txMessages: tx } as Counters,
+  peers: {},
 });
 
-const rows = (id: string) => {
-  const ring = useLogStore().ringOf(id);
-  return Array.from({ length: ring.size }, (_, i) => ring.at(i)!);
+function setup() {
+  const bridge = new FakeBridge();
+  const record = new FakeLog(bridge);
+  useBridgeStore().attach(bridge);
+  const logs = useLogStore();
+  // the log store knows a session from session.opened (or a re-sync)
+  logs.ingest([
+    { type: 'session.opened', ts: 1, sessionId: 's1', info: info('s1') },
+    { type: 'session.opened', ts: 1, sessionId: 's2', info: info('s2') },
+  ]);
+  const reads = () => bridge.callsOf('log.read') as { fromSeq?: number; seqs?: number[]; count?: number; byteLimit?: number }[];
+  /** rx rows "m1", "m2", … in the fake record */
+  const fill = (id: string, n: number, remote = A) => {
+    const base = record.bounds(id).lastSeq;
+    return record.append(id, ...Array.from({ length: n }, (_, i) => ({ dir: 'rx' as const, bytes: `m${base + i + 1}`, remote })));
+  };
+  return { bridge, record, logs, reads, fill };
+}
+const texts = (id: string, from: number, to: number) => {
+  const logs = useLogStore();
+  const out: (string | undefined)[] = [];
+  for (let s = from; s <= to; s++) out.push(logs.row(id, s)?.text);
+  return out;
 };
 
 describe('useLogStore', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia());
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('takes rows and bounds from log.tail events; counts skipped rows; notes peers', () => {
+    const { record, logs, fill } = setup();
+    fill('s1', 3);
+    record.append('s1', { dir: 'tx', bytes: 'ping', remote: B });
+    logs.ingest([record.tail('s1')]);
+    expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 4 });
+    expect(texts('s1', 1, 4)).toEqual(['m1', 'm2', 'm3', 'ping']);
+    expect(logs.row('s1', 4)?.dir).toBe('tx');
+    expect(logs.peersOf('s1')).toEqual(['127.0.0.1:5000', '[::1]:6000']);
+    fill('s1', 100);
+    logs.ingest([record.tail('s1', 64)]);
+    expect(logs.bounds('s1').lastSeq).toBe(104);
+    expect(logs.skipped('s1')).toBe(36);
+    expect(logs.row('s1', 40)).toBeUndefined(); // skipped: in the record, not here
+    expect(logs.row('s1', 41)?.text).toBe('m41');
   });
 
-  it('turns data events into rx/tx rows with bytes, text and peer', () => {
-    const s = useLogStore();
-    s.ingest([data('s1', '你好'), data('s1', 'ping', 'tx', B)]);
-    const r = rows('s1');
-    expect(r.map((e) => [e.dir, e.text])).toEqual([
-      ['rx', '你好'],
-      ['tx', 'ping'],
-    ]);
-    expect(r[0]!.bytes).toEqual(enc.encode('你好'));
-    expect(r[0]!.peerId).toBe('p1');
-    expect(r[1]!.remote).toEqual(B);
-    expect(r[0]!.seq).toBeLessThan(r[1]!.seq);
-    expect(s.peersOf('s1')).toEqual(['127.0.0.1:5000', '[::1]:6000']);
-  });
-
-  it('turns error, status and peer events into error/info rows', () => {
-    const s = useLogStore();
-    s.ingest([
-      { type: 'session.status', ts: 1, sessionId: 's1', status: { state: 'listening', reason: 'Listening on 0.0.0.0:8080', ts: 1 } },
-      { type: 'peer.joined', ts: 2, sessionId: 's1', peer: { peerId: 'p1', remote: A, connectedAt: 2, counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 } } },
-      { type: 'error', ts: 3, sessionId: 's1', code: 'CONNECTION_RESET', message: 'The client reset the connection', sysCode: 'ECONNRESET' },
-      { type: 'peer.left', ts: 4, sessionId: 's1', peerId: 'p1', remote: B, reason: 'closed by the client' },
-    ]);
-    const r = rows('s1');
-    expect(r.map((e) => e.dir)).toEqual(['info', 'info', 'error', 'info']);
-    expect(r[0]!.text).toBe('Listening on 0.0.0.0:8080');
-    expect(r[1]!.text).toBe('127.0.0.1:5000 connected');
-    expect(r[2]!.text).toBe('The client reset the connection (ECONNRESET)');
-    expect(r[3]!.text).toBe('[::1]:6000 disconnected: closed by the client');
-  });
-
-  it('uses installed phrases for peer rows', () => {
-    const s = useLogStore();
-    s.setPhrases({ peerJoined: (p) => `${p} 已连接`, peerLeft: (p) => `${p} 已断开`, reason: (r) => r });
-    s.ingest([{ type: 'peer.joined', ts: 2, sessionId: 's1', peer: { peerId: 'p1', remote: A, connectedAt: 2, counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 } } }]);
-    expect(rows('s1')[0]!.text).toBe('127.0.0.1:5000 已连接');
-  });
-
-  it('counts view.dropped without adding rows, and ignores counters/session events', () => {
-    const s = useLogStore();
-    s.ingest([
-      { type: 'view.dropped', ts: 1, sessionId: 's1', messages: 10, bytes: 100 },
-      { type: 'view.dropped', ts: 2, sessionId: 's1', messages: 5, bytes: 50 },
-      { type: 'counters', ts: 3, sessionId: 's1', counters: { rxBytes: 1, txBytes: 0, rxMessages: 1, txMessages: 0 }, peers: {} },
-    ]);
-    expect(s.dropped('s1')).toEqual({ messages: 15, bytes: 150 });
-    expect(rows('s1')).toHaveLength(0);
-  });
-
-  it('counts unread data rows of inactive sessions and resets them on activation', () => {
-    const s = useLogStore();
-    s.setActive('s1');
-    s.ingest([data('s1', 'a'), data('s2', 'b'), data('s2', 'c', 'tx')]);
-    s.ingest([{ type: 'error', ts: 3, sessionId: 's2', code: 'TIMEOUT', message: 'x' }, data('s2', 'd')]);
-    expect(s.unread('s1')).toBe(0);
-    expect(s.unread('s2')).toBe(3);
-    s.setActive('s2');
-    expect(s.unread('s2')).toBe(0);
-    s.ingest([data('s1', 'e')]);
-    expect(s.unread('s1')).toBe(1);
-  });
-
-  it('never duplicates rows: each event makes exactly one row, and a re-sync adds none', () => {
-    const s = useLogStore();
-    const batch = [data('s1', 'one'), data('s1', 'two')];
-    s.ingest(batch);
-    // a transport reconnect re-lists sessions; nothing in the log store reads SessionInfo
-    s.ingest([
-      { type: 'session.updated', ts: 5, sessionId: 's1', info: {} as never },
-      { type: 'session.opened', ts: 5, sessionId: 's1', info: {} as never },
-    ]);
-    expect(rows('s1').map((e) => e.text)).toEqual(['one', 'two']);
+  it('keeps the bytes a tail row holds (at most 1024) and its full size', () => {
+    const { record, logs } = setup();
+    record.append('s1', { dir: 'rx', bytes: new Uint8Array(5000).fill(65) });
+    logs.ingest([record.tail('s1')]);
+    const row = logs.row('s1', 1)!;
+    expect(row.size).toBe(5000);
+    expect(row.bytes!.length).toBe(1024);
   });
 
   it('bumps the version at most once per frame and at once on flush', async () => {
-    const s = useLogStore();
-    const v0 = s.version('s1');
-    s.ingest([data('s1', 'a')]);
-    s.ingest([data('s1', 'b')]);
-    expect(s.version('s1')).toBe(v0);
-    s.flush();
-    expect(s.version('s1')).toBe(v0 + 1);
-    s.ingest([data('s1', 'c')]);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(s.version('s1')).toBe(v0 + 2);
+    const { record, logs, fill } = setup();
+    const v0 = logs.version('s1');
+    fill('s1', 1);
+    logs.ingest([record.tail('s1')]);
+    fill('s1', 1);
+    logs.ingest([record.tail('s1')]);
+    expect(logs.version('s1')).toBe(v0);
+    logs.flush();
+    expect(logs.version('s1')).toBe(v0 + 1);
+    fill('s1', 1);
+    logs.ingest([record.tail('s1')]);
+    await sleep(40);
+    expect(logs.version('s1')).toBe(v0 + 2);
   });
 
-  it('clear empties the ring; remove forgets the session; session.removed removes', () => {
-    const s = useLogStore();
-    s.ingest([data('s1', 'a'), data('s2', 'b'), { type: 'view.dropped', ts: 1, sessionId: 's1', messages: 1, bytes: 1 }]);
-    const v = s.version('s1');
-    s.clear('s1');
-    expect(rows('s1')).toHaveLength(0);
-    expect(s.dropped('s1').messages).toBe(0);
-    expect(s.version('s1')).toBeGreaterThan(v);
-    s.remove('s2');
-    expect(s.unread('s2')).toBe(0);
-    expect(rows('s2')).toHaveLength(0);
-    s.ingest([data('s3', 'x'), { type: 'session.removed', ts: 2, sessionId: 's3' }]);
-    expect(s.unread('s3')).toBe(0);
-    expect(rows('s3')).toHaveLength(0);
+  it('after a re-sync each view opens at the tail: bounds from SessionInfo.log and one log.read without fromSeq', async () => {
+    const { record, logs, reads, fill } = setup();
+    fill('s1', 500);
+    logs.ingest([record.tail('s1', 10)]);
+    await logs.reset([info('s1', { log: record.bounds('s1') }), info('s2', { log: { firstSeq: 1, lastSeq: 0 } })]);
+    expect(reads()).toEqual([
+      { sessionId: 's1', count: OPEN_ROWS },
+      { sessionId: 's2', count: OPEN_ROWS },
+    ]);
+    expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 500 });
+    expect(texts('s1', 500 - OPEN_ROWS + 1, 500).every((t, i) => t === `m${500 - OPEN_ROWS + 1 + i}`)).toBe(true);
+    expect(logs.row('s1', 500 - OPEN_ROWS)).toBeUndefined();
   });
 
-  it('pause freezes the view bound while rows keep arriving', () => {
-    const s = useLogStore();
-    s.ingest([data('s1', 'a'), data('s1', 'b')]);
-    s.setPaused('s1', true);
-    expect(s.paused('s1')).toBe(true);
-    const at = s.pausedAt('s1');
-    s.ingest([data('s1', 'c')]);
-    expect(s.ringOf('s1').size).toBe(3);
-    expect(s.pausedAt('s1')).toBe(at);
-    expect(s.ringOf('s1').bySeq(at!)!.text).toBe('b');
-    s.setPaused('s1', false);
-    expect(s.pausedAt('s1')).toBeNull();
+  it('reads the rows a view wants and lacks: debounced, one request in flight, the latest want next', async () => {
+    const { record, logs, reads, fill } = setup();
+    fill('s1', 1000);
+    logs.ingest([record.tail('s1', 10)]);
+    record.holdReads = true;
+    logs.want('s1', { from: 100, to: 110 }, { kind: 'range', from: 90, to: 120 }, false);
+    logs.want('s1', { from: 101, to: 111 }, { kind: 'range', from: 91, to: 121 }, false); // same burst: one request
+    await until(() => reads().length === 1);
+    expect(reads()[0]).toEqual({ sessionId: 's1', fromSeq: 91, count: 31 });
+    // the user scrolls on while the first request is out: nothing more goes out yet
+    logs.want('s1', { from: 500, to: 510 }, { kind: 'range', from: 490, to: 520 }, false);
+    logs.want('s1', { from: 600, to: 610 }, { kind: 'range', from: 590, to: 620 }, false);
+    await sleep(60);
+    expect(reads()).toHaveLength(1);
+    record.holdReads = false;
+    record.releaseReads();
+    await until(() => reads().length === 2);
+    expect(reads()[1]).toEqual({ sessionId: 's1', fromSeq: 590, count: 31 });
+    await until(() => logs.row('s1', 620) !== undefined);
+    expect(texts('s1', 590, 592)).toEqual(['m590', 'm591', 'm592']);
+    // all cached: no request
+    logs.want('s1', { from: 595, to: 600 }, { kind: 'range', from: 592, to: 610 }, false);
+    await sleep(60);
+    expect(reads()).toHaveLength(2);
   });
 
-  it('applies the cap from settings, and follows changes', async () => {
-    const settings = useSettingsStore();
-    settings.update({ logCap: 1000 });
-    const s = useLogStore();
-    s.ingest(Array.from({ length: 1500 }, (_, i) => data('s1', String(i))));
-    expect(s.ringOf('s1').size).toBe(1000);
-    expect(s.ringOf('s1').evicted).toBe(500);
-    settings.update({ logCap: 2000 });
-    await nextTick();
-    expect(s.ringOf('s1').capacity).toBe(2000);
+  it('following: no request while the tail brings the rows on screen; rows it lacks are read even while the tail keeps moving', async () => {
+    const { record, logs, reads, fill } = setup();
+    fill('s1', 100);
+    logs.ingest([record.tail('s1')]); // 37…100
+    for (let i = 0; i < 10; i++) {
+      fill('s1', 3);
+      logs.ingest([record.tail('s1')]);
+      const { lastSeq } = logs.bounds('s1');
+      logs.want('s1', { from: lastSeq - 20, to: lastSeq }, { kind: 'range', from: lastSeq - 20, to: lastSeq }, true);
+      await sleep(20);
+    }
+    expect(reads()).toHaveLength(0);
+    // a view taller than the tail: the top rows are missing; the want moves every 20 ms, yet they are read
+    const t0 = Date.now();
+    for (let i = 0; i < 40 && reads().length === 0; i++) {
+      fill('s1', 3);
+      logs.ingest([record.tail('s1')]);
+      const { lastSeq } = logs.bounds('s1');
+      logs.want('s1', { from: 1, to: lastSeq }, { kind: 'range', from: 1, to: lastSeq }, true); // 1…36 never came with a tail
+      await sleep(20);
+    }
+    expect(reads()).toHaveLength(1);
+    expect(reads()[0]).toMatchObject({ fromSeq: 1, count: 36 });
+    expect(Date.now() - t0).toBeLessThan(FOLLOW_MAX_WAIT_MS + 200);
+  });
+
+  it('reads only the missing part, follows a 4 MiB-capped answer with the rest, and never loops on rows that are gone', async () => {
+    const { record, logs, reads, fill } = setup();
+    fill('s1', 300);
+    logs.ingest([record.tail('s1', 50)]); // 251…300 cached
+    record.answerLimitBytes = 1; // one row per answer
+    logs.want('s1', { from: 245, to: 260 }, { kind: 'range', from: 245, to: 260 }, false);
+    await until(() => logs.row('s1', 250) !== undefined);
+    expect(reads().map((r) => r.fromSeq)).toEqual([245, 246, 247, 248, 249, 250]);
+    expect(reads()[0]!.count).toBe(6);
+    // rows the engine no longer has (its size limit moved past them): asked once, then left alone
+    record.answerLimitBytes = 4 * 1024 * 1024;
+    const n = reads().length;
+    record['logs'].get('s1')!.firstSeq = 200; // the record dropped 1…199, the view does not know yet
+    logs.want('s1', { from: 100, to: 110 }, { kind: 'range', from: 100, to: 110 }, false);
+    await sleep(100);
+    expect(reads().length).toBe(n + 1);
+    expect(logs.bounds('s1').firstSeq).toBe(200); // …but the answer's bounds say so
+  });
+
+  it('reads the exact seqs of a filtered view', async () => {
+    const { record, logs, reads, fill } = setup();
+    fill('s1', 100);
+    logs.ingest([record.tail('s1', 1)]);
+    logs.want('s1', { from: 10, to: 50 }, { kind: 'seqs', seqs: [10, 20, 30, 40, 50, 100] }, false);
+    await until(() => logs.row('s1', 50) !== undefined);
+    expect(reads()).toEqual([{ sessionId: 's1', seqs: [10, 20, 30, 40, 50], count: 5 }]);
+    expect(texts('s1', 10, 10)).toEqual(['m10']);
+  });
+
+  it('a change of the receive encoding drops the cached rows and reads the window again, decoded the new way', async () => {
+    const { record, logs, reads, fill } = setup();
+    fill('s1', 20);
+    logs.ingest([record.tail('s1')]);
+    logs.want('s1', { from: 1, to: 20 }, { kind: 'range', from: 1, to: 20 }, false);
+    await sleep(60);
+    expect(reads()).toHaveLength(0);
+    record.decode = (b) => new TextDecoder().decode(b).toUpperCase();
+    logs.ingest([{ type: 'session.updated', ts: 2, sessionId: 's1', info: info('s1', { log: record.bounds('s1') }, 'gbk') }]);
+    expect(logs.row('s1', 5)).toBeUndefined();
+    await until(() => logs.row('s1', 20) !== undefined);
+    expect(reads()).toEqual([{ sessionId: 's1', fromSeq: 1, count: 20 }]);
+    expect(texts('s1', 1, 2)).toEqual(['M1', 'M2']);
+  });
+
+  it('drops an answer made before the cache was invalidated', async () => {
+    const { record, logs, fill } = setup();
+    fill('s1', 20);
+    logs.ingest([record.tail('s1', 1)]);
+    record.holdReads = true;
+    logs.want('s1', { from: 1, to: 10 }, { kind: 'range', from: 1, to: 10 }, false);
+    await sleep(50);
+    record.decode = (b) => `new:${new TextDecoder().decode(b)}`;
+    logs.ingest([{ type: 'session.updated', ts: 2, sessionId: 's1', info: info('s1', {}, 'gbk') }]);
+    record.holdReads = false;
+    record.releaseReads(); // decoded the new way already, but asked for before the change: dropped, read again
+    await until(() => logs.row('s1', 1) !== undefined);
+    expect(logs.row('s1', 1)!.text).toBe('new:m1');
+  });
+
+  it('clear asks the engine (log.clear): the view starts after the last row', async () => {
+    const { bridge, record, logs, fill } = setup();
+    fill('s1', 10);
+    logs.ingest([record.tail('s1')]);
+    logs.setPaused('s1', true);
+    expect(await logs.clear('s1')).toBe(true);
+    expect(bridge.callsOf('log.clear')).toEqual([{ sessionId: 's1' }]);
+    expect(logs.bounds('s1')).toEqual({ firstSeq: 11, lastSeq: 10 });
+    expect(logs.row('s1', 10)).toBeUndefined();
+    expect(logs.pausedAt('s1')).toBe(10);
+    fill('s1', 2);
+    logs.ingest([record.tail('s1')]);
+    expect(texts('s1', 11, 12)).toEqual(['m11', 'm12']);
+  });
+
+  it('the details row is read whole (up to 16 MiB), not from the cache', async () => {
+    const { record, logs, reads } = setup();
+    record.append('s1', { dir: 'rx', bytes: new Uint8Array(3000).fill(66) });
+    logs.ingest([record.tail('s1')]);
+    const r = await logs.fullRow('s1', 1);
+    expect(r.ok && r.data?.bytes?.length).toBe(3000);
+    expect(reads()).toEqual([{ sessionId: 's1', seqs: [1], count: 1, byteLimit: LOG_ROW_BYTES_MAX }]);
+    expect(logs.row('s1', 1)!.bytes!.length).toBe(1024);
+  });
+
+  it('shows the engine pausing reads; session.removed forgets everything', () => {
+    const { record, logs, fill } = setup();
+    fill('s1', 2);
+    logs.ingest([record.tail('s1'), { type: 'session.readPaused', ts: 1, sessionId: 's1', paused: true }]);
+    expect(logs.readPaused('s1')).toBe(true);
+    logs.ingest([{ type: 'session.readPaused', ts: 2, sessionId: 's1', paused: false }]);
+    expect(logs.readPaused('s1')).toBe(false);
+    logs.ingest([{ type: 'session.removed', ts: 3, sessionId: 's1' }]);
+    expect(logs.row('s1', 1)).toBeUndefined();
+    fill('s1', 1);
+    logs.ingest([record.tail('s1')]); // a late tail of the removed session: dropped
+    expect(logs.row('s1', 3)).toBeUndefined();
+    expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 0 });
+    expect(logs.cache.bytes).toBe(0);
+  });
+
+  it('counts unread messages of inactive sessions from the counters, reset on activation', () => {
+    const { logs } = setup();
+    logs.setActive('s1');
+    logs.ingest([counters('s1', 5), counters('s2', 2, 1)]);
+    expect(logs.unread('s1')).toBe(0);
+    expect(logs.unread('s2')).toBe(3);
+    logs.ingest([counters('s2', 4, 1)]);
+    expect(logs.unread('s2')).toBe(5);
+    logs.setActive('s2');
+    expect(logs.unread('s2')).toBe(0);
+    logs.ingest([counters('s1', 6)]);
+    expect(logs.unread('s1')).toBe(1);
+    logs.ingest([counters('s1', 0)]); // counters reset
+    expect(logs.unread('s1')).toBe(0);
+  });
+
+  it('pause freezes the bound at the last seq while rows keep arriving', () => {
+    const { record, logs, fill } = setup();
+    fill('s1', 2);
+    logs.ingest([record.tail('s1')]);
+    logs.setPaused('s1', true);
+    fill('s1', 1);
+    logs.ingest([record.tail('s1')]);
+    expect(logs.pausedAt('s1')).toBe(2);
+    expect(logs.bounds('s1').lastSeq).toBe(3);
+    logs.setPaused('s1', false);
+    expect(logs.pausedAt('s1')).toBeNull();
+  });
+
+  it('memory does not grow with the bytes received: the cache stays under its byte cap', () => {
+    const { record, logs } = setup();
+    const payload = new Uint8Array(1000).fill(97);
+    for (let batch = 0; batch < 400; batch++) {
+      record.append('s1', ...Array.from({ length: 64 }, () => ({ dir: 'rx' as const, bytes: payload, remote: A })));
+      logs.ingest([record.tail('s1')]);
+    }
+    expect(logs.bounds('s1').lastSeq).toBe(400 * 64);
+    expect(logs.cache.bytes).toBeLessThanOrEqual(logs.cache.capacity);
+    expect(logs.row('s1', 400 * 64)).toBeDefined(); // the newest rows stay
+    expect(logs.row('s1', 1)).toBeUndefined();
   });
 
   it('keeps a display mode per view', () => {
-    const s = useLogStore();
-    expect(s.mode('s1')).toBe('both');
-    s.setMode('s1', 'hex');
-    expect(s.mode('s1')).toBe('hex');
-    expect(s.mode('s2')).toBe('both');
+    const { logs } = setup();
+    expect(logs.mode('s1')).toBe('both');
+    logs.setMode('s1', 'hex');
+    expect(logs.mode('s1')).toBe('hex');
+    expect(logs.mode('s2')).toBe('both');
   });
 });

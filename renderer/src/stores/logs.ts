@@ -1,306 +1,318 @@
 /**
- * Per-session logs. Rows live in LogRings kept in a markRaw Map (never
- * reactive: 100k rows cost no proxies); the view learns about new rows through
- * a small reactive version number per session, bumped at most once per
- * animation frame, and formats only the rows on screen.
+ * Per-session logs, as windows onto the engine's record (principles 5 and 6).
  *
- * Invariant (no duplicate or reordered rows): rows come from `ingest` (data,
- * error, status and peer events) and from `replay` (a session's recent data
- * events from `session.history`). Every data event carries the engine's
- * per-session `seq`; a data row whose seq is not above the last one already
- * shown is dropped, whichever way it came. The log store never derives rows
- * from SessionInfo (history, peers or counters).
+ * The engine numbers every row of a session (rx, tx, info, error) with a
+ * `seq` and keeps them all on disk. This store keeps, per session and never
+ * reactive (markRaw): the bounds a view may show (`firstSeq…lastSeq`), a
+ * fetcher, and its rows in one byte-capped RowCache shared by all sessions.
+ * Nothing here grows with the bytes received.
  *
- * Replay (after every re-sync, see the sessions store): while a session's
- * history request is pending its live rows are held back; then the ring is
- * cleared, the history rows go in, then the held rows newer than the history.
- * Info/status/error rows are not part of the history: those shown before a
- * reload or reconnect are gone, later ones appear as usual.
+ * Where rows come from:
+ * - `log.tail` events: the newest rows since the previous tail, with the
+ *   bounds and a count of rows they skipped (those stay in the record);
+ * - `log.read` answers, asked by a view for the rows on screen that the cache
+ *   lacks (`want`, see log/fetcher.ts), and once per session after every
+ *   re-sync (`reset`): the view opens at the tail.
+ * A row is addressed by its seq, so a row can never show twice or out of order.
  *
- * Pause: while a session's view is paused, rows still go into the ring (and
- * count toward eviction), but `pausedAt(id)` holds the seq of the newest row at
- * the moment of pausing and the view shows nothing newer; Resume jumps to the
- * live end. Rows evicted during a long pause still leave the top of the view.
+ * The view learns about changes through a small reactive version number per
+ * session, bumped at most once per animation frame, and formats only the
+ * rows on screen.
+ *
+ * Pause: `pausedAt(id)` holds the lastSeq at the moment of pausing and the
+ * view shows nothing newer; Resume jumps to the live end.
+ * A change of the session's receive encoding drops its cached rows: they are
+ * read again, decoded the new way.
  */
 import { defineStore } from 'pinia';
-import { markRaw, ref, watch } from 'vue';
-import type { DataEvent, Endpoint, NetEvent } from '../../../shared/protocol';
-import { endpointKey, formatEndpoint } from '../log/format';
-import { DEFAULT_LOG_CAP, LogRing } from '../log/ring';
-import type { LogEntry } from '../log/types';
-import { useSettingsStore } from './settings';
+import { markRaw, ref } from 'vue';
+import { LOG_ROW_BYTES_MAX } from '../../../shared/protocol';
+import type { LogBounds, LogReadResult, LogRow, NetEvent, Result, SessionInfo } from '../../../shared/protocol';
+import { endpointKey } from '../log/format';
+import { WindowFetcher, type Want } from '../log/fetcher';
+import { DEFAULT_CACHE_BYTES, ownRow, RowCache } from '../log/row-cache';
+import { messagesOf, UnreadTracker } from '../log/unread';
+import { createVersions } from '../log/versions';
+import { useBridgeStore } from './bridge';
 
 export type DisplayMode = 'text' | 'hex' | 'both';
 export const DISPLAY_MODES: readonly DisplayMode[] = ['text', 'hex', 'both'];
 export const DEFAULT_DISPLAY_MODE: DisplayMode = 'both';
 
-/** Sentences for rows the renderer writes itself; the log view installs translated ones. */
-export interface LogPhrases {
-  peerJoined(peer: string): string;
-  peerLeft(peer: string, reason: string): string;
-  /** an engine status reason in the user's language */
-  reason(reason: string): string;
-}
-const englishPhrases: LogPhrases = {
-  peerJoined: (peer) => `${peer} connected`,
-  peerLeft: (peer, reason) => (reason ? `${peer} disconnected: ${reason}` : `${peer} disconnected`),
-  reason: (reason) => reason,
-};
-
+/** Rows read from the tail when a view (re)opens after a re-sync. */
+export const OPEN_ROWS = 200;
 /** Most distinct peers remembered per session for the peer filter. */
 const MAX_PEER_KEYS = 256;
 
 interface SessionLog {
-  ring: LogRing;
-  /** endpointKey → endpoint, for the peer filter (plain, bounded) */
-  peers: Map<string, Endpoint>;
-  /** engine seq of the newest data row shown (0: none yet) */
-  dataSeq: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** bumped whenever cached rows become stale: answers of older requests are dropped */
+  epoch: number;
+  /** the receive encoding rows were decoded with */
+  encoding: string | undefined;
+  fetcher: WindowFetcher;
+  /** endpointKey of peers seen in rows, for the peer filter (bounded) */
+  peers: Set<string>;
 }
-
-/** A session whose history is being fetched: its live row events wait here. */
-interface Replay {
-  token: number;
-  held: NetEvent[];
-}
-
-export interface ViewDropped {
-  messages: number;
-  bytes: number;
-}
-
-type Frame = (cb: () => void) => void;
-const nextFrame: Frame =
-  typeof requestAnimationFrame === 'function'
-    ? (cb) => void requestAnimationFrame(() => cb())
-    : (cb) => void setTimeout(cb, 16);
 
 export const useLogStore = defineStore('logs', () => {
-  const settings = useSettingsStore();
-  const capOf = (): number => settings.logCap || DEFAULT_LOG_CAP;
-
+  const bridge = useBridgeStore();
+  const cache = markRaw(new RowCache(DEFAULT_CACHE_BYTES));
   const logs = markRaw(new Map<string, SessionLog>());
-  let phrases: LogPhrases = englishPhrases;
 
+  const { version, bump, bumpNow, flush, forget: forgetVersion } = createVersions();
   // small reactive state, keyed by session id
-  const versions = ref<Record<string, number>>({});
   const unreadCounts = ref<Record<string, number>>({});
   const pausedSeqs = ref<Record<string, number>>({});
   const modes = ref<Record<string, DisplayMode>>({});
-  const droppedView = ref<Record<string, ViewDropped>>({});
+  const skippedRows = ref<Record<string, number>>({});
+  const readPausedIds = ref<Record<string, boolean>>({});
   const peerKeys = ref<Record<string, string[]>>({});
   const active = ref<string | null>(null);
 
-  // bumps are coalesced to one per animation frame per session
-  const pendingBumps = new Set<string>();
-  let frameScheduled = false;
-
-  function flush(): void {
-    frameScheduled = false;
-    if (pendingBumps.size === 0) return;
-    const next = { ...versions.value };
-    for (const id of pendingBumps) next[id] = (next[id] ?? 0) + 1;
-    pendingBumps.clear();
-    versions.value = next;
-  }
-
-  function bump(id: string): void {
-    pendingBumps.add(id);
-    if (!frameScheduled) {
-      frameScheduled = true;
-      nextFrame(flush);
-    }
-  }
+  const unreadTracker = new UnreadTracker();
 
   function logOf(id: string): SessionLog {
     let log = logs.get(id);
     if (!log) {
-      log = markRaw({ ring: markRaw(new LogRing(capOf())), peers: new Map<string, Endpoint>(), dataSeq: 0 });
+      const created: SessionLog = markRaw({
+        firstSeq: 1,
+        lastSeq: 0,
+        epoch: 0,
+        encoding: undefined,
+        peers: new Set<string>(),
+        fetcher: markRaw(
+          new WindowFetcher({
+            sessionId: id,
+            has: (seq) => cache.has(id, seq),
+            bounds: () => ({ firstSeq: created.firstSeq, lastSeq: created.lastSeq }),
+            epoch: () => created.epoch,
+            read: (args) => bridge.request('log.read', args, { silent: true }),
+            deliver: (res, epoch) => deliver(id, res, epoch),
+          }),
+        ),
+      });
+      log = created;
       logs.set(id, log);
     }
     return log;
   }
 
-  function notePeer(id: string, log: SessionLog, remote: Endpoint | undefined): void {
-    if (!remote || log.peers.size >= MAX_PEER_KEYS) return;
-    const key = endpointKey(remote);
-    if (log.peers.has(key)) return;
-    log.peers.set(key, remote);
-    peerKeys.value = { ...peerKeys.value, [id]: [...log.peers.keys()] };
+  /** Take newer bounds (they only move forward). */
+  function mergeBounds(id: string, log: SessionLog, firstSeq: number, lastSeq: number): void {
+    if (lastSeq > log.lastSeq) log.lastSeq = lastSeq;
+    if (firstSeq > log.firstSeq) {
+      log.firstSeq = firstSeq;
+      cache.dropBelow(id, firstSeq);
+    }
   }
 
-  function add(id: string, row: Omit<LogEntry, 'seq'>): void {
-    const log = logOf(id);
-    log.ring.push(row);
-    notePeer(id, log, row.remote);
+  function putRows(id: string, log: SessionLog, rows: readonly LogRow[]): void {
+    if (rows.length === 0) return;
+    const kept: LogRow[] = [];
+    let peersChanged = false;
+    for (const row of rows) {
+      if (row.seq < log.firstSeq) continue;
+      kept.push(ownRow(row));
+      if (row.remote && log.peers.size < MAX_PEER_KEYS) {
+        const key = endpointKey(row.remote);
+        if (!log.peers.has(key)) {
+          log.peers.add(key);
+          peersChanged = true;
+        }
+      }
+    }
+    cache.put(id, kept);
+    if (peersChanged) peerKeys.value = { ...peerKeys.value, [id]: [...log.peers] };
+  }
+
+  /** A `log.read` answer for the session's fetcher. */
+  function deliver(id: string, res: LogReadResult, epoch: number): void {
+    const log = logs.get(id);
+    if (!log) return;
+    mergeBounds(id, log, res.firstSeq, res.lastSeq);
+    if (epoch === log.epoch) putRows(id, log, res.rows);
     bump(id);
   }
 
-  /** Add a data row unless a row with this seq (or a later one) is already there. */
-  function addData(ev: DataEvent): boolean {
-    const log = logOf(ev.sessionId);
-    if (typeof ev.seq === 'number') {
-      if (ev.seq <= log.dataSeq) return false;
-      log.dataSeq = ev.seq;
-    }
-    add(ev.sessionId, { ts: ev.ts, dir: ev.dir, peerId: ev.peerId, remote: ev.remote, bytes: ev.bytes, text: ev.text });
-    return true;
+  /** Cached rows of a session are stale (another encoding, a re-sync): drop them, read again. */
+  function invalidate(id: string, log: SessionLog): void {
+    log.epoch++;
+    cache.clearSession(id);
+    log.fetcher.refresh();
+    bump(id);
   }
 
-  const replays = new Map<string, Replay>();
-  let replayTokens = 0;
-  const ROW_EVENTS = new Set<NetEvent['type']>(['data', 'error', 'session.status', 'peer.joined', 'peer.left']);
+  function noteInfo(info: SessionInfo): void {
+    const log = logOf(info.sessionId);
+    if (info.log) mergeBounds(info.sessionId, log, info.log.firstSeq, info.log.lastSeq);
+    const enc = info.config?.rxEncoding;
+    if (enc !== undefined) {
+      if (log.encoding !== undefined && log.encoding !== enc) invalidate(info.sessionId, log);
+      log.encoding = enc;
+    }
+    if (info.counters) noteTotal(info.sessionId, messagesOf(info.counters));
+    bump(info.sessionId);
+  }
 
-  /** Turn one batch of events into log rows. */
+  let unreadChanged: Record<string, number> | null = null;
+  function noteTotal(id: string, total: number, restart = false): void {
+    const n = restart ? unreadTracker.restart(id, total) : unreadTracker.note(id, total);
+    if ((unreadChanged?.[id] ?? unreadCounts.value[id] ?? 0) !== n) {
+      unreadChanged ??= { ...unreadCounts.value };
+      unreadChanged[id] = n;
+    }
+  }
+
+  /** One batch of events: tails, bounds, counters (for unread), read pauses, removals. */
   function ingest(events: readonly NetEvent[]): void {
-    const unreadDelta = new Map<string, number>();
-    let droppedChanged: Record<string, ViewDropped> | null = null;
+    let skipped: Record<string, number> | null = null;
+    let readPaused: Record<string, boolean> | null = null;
+    unreadChanged = null;
     for (const ev of events) {
-      const replay = replays.get(ev.sessionId);
-      if (replay && ROW_EVENTS.has(ev.type)) {
-        replay.held.push(ev);
-        continue;
-      }
       switch (ev.type) {
-        case 'data':
-          if (addData(ev) && ev.sessionId !== active.value) unreadDelta.set(ev.sessionId, (unreadDelta.get(ev.sessionId) ?? 0) + 1);
-          break;
-        case 'error': {
-          const message = phrases.reason(ev.message);
-          const text = ev.sysCode ? `${message} (${ev.sysCode})` : message;
-          add(ev.sessionId, { ts: ev.ts, dir: 'error', peerId: ev.peerId, remote: ev.remote, text });
-          break;
-        }
-        case 'session.status':
-          add(ev.sessionId, { ts: ev.ts, dir: 'info', remote: ev.remote, text: ev.status.reason ? phrases.reason(ev.status.reason) : ev.status.state });
-          break;
-        case 'peer.joined':
-          add(ev.sessionId, {
-            ts: ev.ts,
-            dir: 'info',
-            peerId: ev.peer.peerId,
-            remote: ev.peer.remote,
-            text: phrases.peerJoined(formatEndpoint(ev.peer.remote)),
-          });
-          break;
-        case 'peer.left':
-          add(ev.sessionId, {
-            ts: ev.ts,
-            dir: 'info',
-            peerId: ev.peerId,
-            remote: ev.remote,
-            text: phrases.peerLeft(formatEndpoint(ev.remote), phrases.reason(ev.reason)),
-          });
-          break;
-        case 'view.dropped': {
-          droppedChanged ??= { ...droppedView.value };
-          const prev = droppedChanged[ev.sessionId] ?? { messages: 0, bytes: 0 };
-          droppedChanged[ev.sessionId] = { messages: prev.messages + ev.messages, bytes: prev.bytes + ev.bytes };
+        case 'log.tail': {
+          // a session is known from session.opened or a re-sync; a late tail of a removed one is dropped
+          const log = logs.get(ev.sessionId);
+          if (!log) break;
+          const newest = ev.rows.length > 0 ? (ev.rows[ev.rows.length - 1] as LogRow).seq : 0;
+          mergeBounds(ev.sessionId, log, ev.firstSeq, Math.max(ev.lastSeq, newest));
+          putRows(ev.sessionId, log, ev.rows);
+          if (ev.skipped > 0) {
+            skipped ??= { ...skippedRows.value };
+            skipped[ev.sessionId] = (skipped[ev.sessionId] ?? 0) + ev.skipped;
+          }
+          bump(ev.sessionId);
           break;
         }
+        case 'session.opened':
+        case 'session.updated':
+          noteInfo(ev.info);
+          break;
+        case 'counters':
+          if (logs.has(ev.sessionId)) noteTotal(ev.sessionId, messagesOf(ev.counters));
+          break;
+        case 'session.readPaused':
+          if (!logs.has(ev.sessionId)) break;
+          readPaused ??= { ...readPausedIds.value };
+          if (ev.paused) readPaused[ev.sessionId] = true;
+          else delete readPaused[ev.sessionId];
+          break;
         case 'session.removed':
           remove(ev.sessionId);
           break;
-        // session.opened / session.updated / counters belong to the sessions store
         default:
           break;
       }
     }
-    if (unreadDelta.size > 0) {
-      const next = { ...unreadCounts.value };
-      for (const [id, n] of unreadDelta) if (logs.has(id)) next[id] = (next[id] ?? 0) + n;
-      unreadCounts.value = next;
-    }
-    if (droppedChanged) droppedView.value = droppedChanged;
+    // (a session removed in this batch must not come back through a copy made before)
+    const live = <T>(r: Record<string, T>): Record<string, T> => {
+      for (const id of Object.keys(r)) if (!logs.has(id)) delete r[id];
+      return r;
+    };
+    if (skipped) skippedRows.value = live(skipped);
+    if (readPaused) readPausedIds.value = live(readPaused);
+    if (unreadChanged) unreadCounts.value = live(unreadChanged);
+    unreadChanged = null;
   }
 
   /**
-   * Show a session's recent data rows again (after a reload or reconnect).
-   * `fetch` asks the engine for `session.history`; live rows of the session
-   * that arrive meanwhile are held and added after the history, minus those
-   * the history already holds. When fetch fails (null) the held rows are
-   * added and the ring is left as it was. A newer replay of the same session
-   * supersedes an older one still pending.
+   * After every (re)connect, with the engine's session list: each session's
+   * view opens at the tail (one `log.read` of the newest rows), with the
+   * bounds from its SessionInfo. Resolves when those reads answered.
    */
-  async function replay(id: string, fetch: () => Promise<readonly DataEvent[] | null>): Promise<void> {
-    const token = ++replayTokens;
-    const pending = replays.get(id);
-    if (pending) pending.token = token;
-    else replays.set(id, { token, held: [] });
-    let history: readonly DataEvent[] | null = null;
-    try {
-      history = await fetch();
-    } catch {
-      history = null;
-    }
-    const current = replays.get(id);
-    if (!current || current.token !== token) return; // superseded, or the session went away
-    replays.delete(id);
-    if (history) {
+  async function reset(infos: readonly SessionInfo[]): Promise<void> {
+    const reads: Promise<void>[] = [];
+    unreadChanged = null;
+    for (const info of infos) {
+      const id = info.sessionId;
       const log = logOf(id);
-      log.ring.clear();
-      log.peers.clear();
-      log.dataSeq = 0;
-      peerKeys.value = { ...peerKeys.value, [id]: [] };
-      for (const ev of history) if (ev.sessionId === id) addData(ev);
-      if (pausedSeqs.value[id] !== undefined) pausedSeqs.value = { ...pausedSeqs.value, [id]: log.ring.seq };
+      log.epoch++;
+      cache.clearSession(id);
+      log.firstSeq = info.log?.firstSeq ?? 1;
+      log.lastSeq = info.log?.lastSeq ?? 0;
+      log.encoding = info.config.rxEncoding;
+      noteTotal(id, messagesOf(info.counters), true);
       bump(id);
+      reads.push(log.fetcher.openAtTail(OPEN_ROWS));
     }
-    ingest(current.held);
+    if (unreadChanged) unreadCounts.value = unreadChanged;
+    unreadChanged = null;
+    // counted before the re-sync: no longer meaningful
+    skippedRows.value = without(skippedRows.value, infos);
+    readPausedIds.value = without(readPausedIds.value, infos);
+    await Promise.all(reads);
   }
 
-  /** The session's ring (created empty on first use). Not reactive: watch `version(id)`. */
-  function ringOf(id: string): LogRing {
-    return logOf(id).ring;
-  }
-
-  /** Changes when rows were added or removed; bumped at most once per animation frame. */
-  function version(id: string): number {
-    return versions.value[id] ?? 0;
-  }
-
-  function clear(id: string): void {
+  /** Where the session's log stands (not reactive: watch `version(id)`). */
+  function bounds(id: string): LogBounds {
     const log = logs.get(id);
-    if (log) {
-      log.ring.clear();
-      log.peers.clear();
-    }
-    const { [id]: _d, ...dropped } = droppedView.value;
-    droppedView.value = dropped;
-    const { [id]: _p, ...peers } = peerKeys.value;
-    peerKeys.value = peers;
-    if (pausedSeqs.value[id] !== undefined) {
-      pausedSeqs.value = { ...pausedSeqs.value, [id]: logOf(id).ring.seq };
-    }
-    pendingBumps.add(id);
-    flush();
+    return log ? { firstSeq: log.firstSeq, lastSeq: log.lastSeq } : { firstSeq: 1, lastSeq: 0 };
+  }
+
+  /** A cached row (not reactive: watch `version(id)`). */
+  function row(id: string, seq: number): LogRow | undefined {
+    return cache.get(id, seq);
+  }
+
+  /**
+   * What a view of the session shows: `window` is on screen (for eviction),
+   * `want` is that plus some ahead; rows the cache lacks are read.
+   */
+  function want(id: string, window: { from: number; to: number } | null, w: Want | null, follow: boolean): void {
+    if (!logs.has(id)) return;
+    if (window) cache.setWindow(id, window.from, window.to);
+    logOf(id).fetcher.setWant(w, follow);
+  }
+
+  /** Start the session's view after its last row, for every client (`log.clear`). */
+  async function clear(id: string, context?: string): Promise<boolean> {
+    const r = await bridge.request('log.clear', { sessionId: id }, { context });
+    const log = logs.get(id);
+    if (!r.ok || !log) return false;
+    mergeBounds(id, log, r.data.firstSeq, r.data.lastSeq);
+    log.peers.clear();
+    peerKeys.value = without(peerKeys.value, [{ sessionId: id }]);
+    skippedRows.value = without(skippedRows.value, [{ sessionId: id }]);
+    if (pausedSeqs.value[id] !== undefined) pausedSeqs.value = { ...pausedSeqs.value, [id]: log.lastSeq };
+    bumpNow(id);
+    return true;
+  }
+
+  /** A row with all its bytes (up to 16 MiB), for the details dialog; never cached. */
+  async function fullRow(id: string, seq: number): Promise<Result<LogRow | null>> {
+    const r = await bridge.request('log.read', { sessionId: id, seqs: [seq], count: 1, byteLimit: LOG_ROW_BYTES_MAX }, { silent: true });
+    if (!r.ok) return r;
+    return { ok: true, data: r.data.rows.find((x) => x.seq === seq) ?? null };
   }
 
   /** Forget a session's log entirely (its session was removed). */
   function remove(id: string): void {
+    logs.get(id)?.fetcher.dispose();
     logs.delete(id);
-    replays.delete(id);
-    pendingBumps.delete(id);
-    const drop = <T>(r: Record<string, T>): Record<string, T> => {
-      const { [id]: _gone, ...rest } = r;
-      return rest;
-    };
-    versions.value = drop(versions.value);
-    unreadCounts.value = drop(unreadCounts.value);
-    pausedSeqs.value = drop(pausedSeqs.value);
-    modes.value = drop(modes.value);
-    droppedView.value = drop(droppedView.value);
-    peerKeys.value = drop(peerKeys.value);
+    cache.dropSession(id);
+    unreadTracker.forget(id);
+    const gone = [{ sessionId: id }];
+    forgetVersion(id);
+    unreadCounts.value = without(unreadCounts.value, gone);
+    pausedSeqs.value = without(pausedSeqs.value, gone);
+    modes.value = without(modes.value, gone);
+    skippedRows.value = without(skippedRows.value, gone);
+    readPausedIds.value = without(readPausedIds.value, gone);
+    peerKeys.value = without(peerKeys.value, gone);
     if (active.value === id) active.value = null;
   }
 
-  /** The session on screen; its data rows do not count as unread. */
+  /** The session on screen; its messages do not count as unread. */
   function setActive(id: string | null): void {
     active.value = id;
-    if (id !== null && unreadCounts.value[id]) unreadCounts.value = { ...unreadCounts.value, [id]: 0 };
+    unreadTracker.view(id);
+    if (id === null) return;
+    if (unreadCounts.value[id]) unreadCounts.value = { ...unreadCounts.value, [id]: 0 };
   }
 
-  /** Data rows that arrived while the session was not the active one. */
+  /** Messages (rx and tx) that arrived while the session was not the active one. */
   function unread(id: string): number {
     return unreadCounts.value[id] ?? 0;
   }
@@ -316,12 +328,8 @@ export const useLogStore = defineStore('logs', () => {
 
   function setPaused(id: string, on: boolean): void {
     if (on === paused(id)) return;
-    if (on) {
-      pausedSeqs.value = { ...pausedSeqs.value, [id]: ringOf(id).seq };
-    } else {
-      const { [id]: _gone, ...rest } = pausedSeqs.value;
-      pausedSeqs.value = rest;
-    }
+    if (on) pausedSeqs.value = { ...pausedSeqs.value, [id]: bounds(id).lastSeq };
+    else pausedSeqs.value = without(pausedSeqs.value, [{ sessionId: id }]);
   }
 
   function mode(id: string): DisplayMode {
@@ -332,9 +340,14 @@ export const useLogStore = defineStore('logs', () => {
     modes.value = { ...modes.value, [id]: m };
   }
 
-  /** Rows the engine's hub left out of this view (slow client); counters are unaffected. */
-  function dropped(id: string): ViewDropped {
-    return droppedView.value[id] ?? { messages: 0, bytes: 0 };
+  /** Rows the tail events passed over (newer rows came faster than shown); they stay readable by scrolling. */
+  function skipped(id: string): number {
+    return skippedRows.value[id] ?? 0;
+  }
+
+  /** The engine paused reading this session's sockets: its record fell behind on disk. */
+  function readPaused(id: string): boolean {
+    return readPausedIds.value[id] === true;
   }
 
   /** Peers seen in this session's rows (endpointKey strings), for the peer filter. */
@@ -342,29 +355,17 @@ export const useLogStore = defineStore('logs', () => {
     return peerKeys.value[id] ?? [];
   }
 
-  function setPhrases(p: LogPhrases | null): void {
-    phrases = p ?? englishPhrases;
-  }
-
-  watch(
-    () => settings.logCap,
-    () => {
-      const cap = capOf();
-      for (const [id, log] of logs) {
-        if (log.ring.capacity === cap) continue;
-        log.ring.setCapacity(cap);
-        bump(id);
-      }
-    },
-  );
-
   return {
     active,
     ingest,
-    replay,
-    ringOf,
+    reset,
+    bounds,
+    row,
+    want,
+    /** Changes when rows or bounds changed; bumped at most once per animation frame. */
     version,
     clear,
+    fullRow,
     remove,
     setActive,
     unread,
@@ -373,10 +374,18 @@ export const useLogStore = defineStore('logs', () => {
     setPaused,
     mode,
     setMode,
-    dropped,
+    skipped,
+    readPaused,
     peersOf,
-    setPhrases,
     /** Apply pending version bumps now (tests; a view that must not wait a frame). */
     flush,
+    /** The row cache (tests, diagnostics). */
+    cache,
   };
 });
+
+function without<T>(r: Record<string, T>, infos: readonly { sessionId: string }[]): Record<string, T> {
+  const out = { ...r };
+  for (const { sessionId } of infos) delete out[sessionId];
+  return out;
+}

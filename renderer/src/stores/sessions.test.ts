@@ -2,10 +2,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { ok, err, zeroCounters } from '../../../shared/protocol';
-import type { Endpoint, NetEvent, PeerInfo, SessionInfo, SessionKind } from '../../../shared/protocol';
-import { FakeBridge } from './fake-bridge.test-util';
+import type { Endpoint, LogRow, NetEvent, PeerInfo, SessionInfo, SessionKind } from '../../../shared/protocol';
+import { FakeBridge, FakeLog } from './fake-bridge.test-util';
 import { useBridgeStore } from './bridge';
-import { useLogStore } from './logs';
+import { OPEN_ROWS, useLogStore } from './logs';
 import { useSessionsStore } from './sessions';
 
 const ep = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
@@ -120,19 +120,20 @@ describe('sessions store', () => {
     expect(sessions.rateOf('s1')).toEqual({ rx: 0, tx: 0 });
   });
 
-  it('remembers a UDP session\'s last sender from received data without re-rendering for the same sender', () => {
+  it('remembers a UDP session\'s last sender from the newest received row of a tail, without re-rendering for the same sender', () => {
     const { bridge, sessions } = setup();
     bridge.emit([opened(info('u1', 'udp'))]);
     let seq = 0;
-    const data = (port: number): NetEvent => ({
-      type: 'data', ts: 5, sessionId: 'u1', seq: ++seq, dir: 'rx', remote: ep('127.0.0.1', port), bytes: new Uint8Array([1]), text: '\x01',
+    const row = (dir: 'rx' | 'tx', port: number): LogRow => ({
+      seq: ++seq, ts: 5, dir, remote: ep('127.0.0.1', port), size: 1, bytes: new Uint8Array([1]), text: '\x01',
     });
-    bridge.emit([data(7000)]);
+    const tail = (...rows: LogRow[]): NetEvent => ({ type: 'log.tail', ts: 5, sessionId: 'u1', rows, skipped: 0, firstSeq: 1, lastSeq: seq });
+    bridge.emit([tail(row('rx', 6999), row('rx', 7000), row('tx', 9000))]);
     const first = sessions.get('u1');
     expect(first?.lastSender).toEqual(ep('127.0.0.1', 7000));
-    bridge.emit([data(7000)]);
+    bridge.emit([tail(row('rx', 7000))]);
     expect(sessions.get('u1')).toBe(first);
-    bridge.emit([data(7001)]);
+    bridge.emit([tail(row('rx', 7001))]);
     expect(sessions.get('u1')?.lastSender?.port).toBe(7001);
   });
 
@@ -166,6 +167,19 @@ describe('sessions store', () => {
     expect(bridge.callsOf('session.list')).toHaveLength(2);
     expect(sessions.list.map((s) => s.sessionId)).toEqual(['s3']);
     expect(sessions.activeId).toBe('s3');
+  });
+
+  it('after a re-sync each session\'s log view opens at the tail (one log.read each), with no history replay', async () => {
+    const { bridge, sessions, logs } = setup();
+    const record = new FakeLog(bridge);
+    record.append('s1', ...Array.from({ length: 300 }, (_, i) => ({ dir: 'rx' as const, bytes: `m${i + 1}` })));
+    bridge.on('session.list', () => ok([info('s1', 'tcp-server', { log: record.bounds('s1') })]));
+    bridge.setState('open');
+    await vi.waitFor(() => expect(sessions.syncing).toBe(false));
+    expect(bridge.callsOf('log.read')).toEqual([{ sessionId: 's1', count: OPEN_ROWS }]);
+    expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 300 });
+    expect(logs.row('s1', 300)?.text).toBe('m300');
+    expect(bridge.calls.map((c) => c.cmd)).toEqual(['session.list', 'log.read']);
   });
 
   it('open() returns the engine\'s refusal to the caller without a notification, and activates a new session', async () => {

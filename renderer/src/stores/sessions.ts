@@ -3,13 +3,16 @@
  * peers, counters and rates, plus the active session and each session's send
  * target. Sessions are copy-on-write objects in a shallowRef'd Map, so a batch
  * costs one trigger and only the sessions that changed re-render. Every batch
- * is then forwarded whole to the log store.
+ * is then forwarded whole to the log store (which owns the rows: `log.tail`
+ * events, `log.read`); after a re-sync the log store re-opens each view.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { zeroCounters } from '../../../shared/protocol';
 import type {
   Counters,
+  Endpoint,
+  LogRow,
   NetEvent,
   Result,
   SendTarget,
@@ -116,6 +119,7 @@ export const useSessionsStore = defineStore('sessions', () => {
         if (activeId.value === null) setActive(ev.sessionId);
         continue;
       }
+      if (ev.type === 'app.notice') continue; // not about a session
       const s = m.get(ev.sessionId);
       if (!s) continue;
       switch (ev.type) {
@@ -148,10 +152,16 @@ export const useSessionsStore = defineStore('sessions', () => {
           live.value.set(ev.sessionId, { counters: ev.counters, peers: ev.peers });
           countersChanged = true;
           break;
-        case 'data':
-          if (s.kind === 'udp' && ev.dir === 'rx') {
+        case 'log.tail':
+          if (s.kind === 'udp') {
+            // the newest received datagram of the tail names the last sender
+            let from: Endpoint | undefined;
+            for (let i = ev.rows.length - 1; i >= 0 && !from; i--) {
+              const row = ev.rows[i] as LogRow;
+              if (row.dir === 'rx') from = row.remote;
+            }
             const ls = s.lastSender;
-            if (!ls || ls.address !== ev.remote.address || ls.port !== ev.remote.port) put({ ...s, lastSender: ev.remote });
+            if (from && (!ls || ls.address !== from.address || ls.port !== from.port)) put({ ...s, lastSender: from });
           }
           break;
         default:
@@ -213,12 +223,9 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
   }
 
-  /** Rows a re-sync shows again per session (the engine keeps up to 5,000). */
-  const REPLAY_ROWS = 1000;
-
   /**
    * After every (re)connect: the session map from `session.list`, then each
-   * session's recent data rows from `session.history` (see logs.replay).
+   * session's log view opens at the tail (see logs.reset).
    */
   async function resync(): Promise<void> {
     syncing.value = true;
@@ -226,14 +233,7 @@ export const useSessionsStore = defineStore('sessions', () => {
       const r = await bridgeStore.request('session.list', {});
       if (!r.ok) return;
       replaceAll(r.data);
-      await Promise.all(
-        r.data.map((info) =>
-          logs.replay(info.sessionId, async () => {
-            const h = await bridgeStore.request('session.history', { sessionId: info.sessionId, limit: REPLAY_ROWS }, { silent: true });
-            return h.ok ? h.data.events : null;
-          }),
-        ),
-      );
+      await logs.reset(r.data);
     } finally {
       syncing.value = false;
     }

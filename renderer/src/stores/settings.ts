@@ -15,16 +15,11 @@ export const THEMES = ['light', 'dark', 'system'] as const;
 export type ThemeMode = (typeof THEMES)[number];
 export type LanguagePref = Locale | 'auto';
 
-export const LOG_CAP_MIN = 1_000;
-export const LOG_CAP_MAX = 1_000_000;
-export const LOG_CAP_DEFAULT = 100_000;
-
 export interface Settings {
   language: LanguagePref;
   theme: ThemeMode;
   rxEncoding: Encoding;
   txEncoding: Encoding;
-  logCap: number;
 }
 
 export const defaultSettings = (): Settings => ({
@@ -32,7 +27,6 @@ export const defaultSettings = (): Settings => ({
   theme: 'system',
   rxEncoding: 'utf-8',
   txEncoding: 'utf-8',
-  logCap: LOG_CAP_DEFAULT,
 });
 
 const d = defaultSettings();
@@ -41,7 +35,6 @@ const settingsSchema = z.object({
   theme: z.enum(THEMES).catch(d.theme),
   rxEncoding: z.enum(ENCODINGS).catch(d.rxEncoding),
   txEncoding: z.enum(ENCODINGS).catch(d.txEncoding),
-  logCap: z.number().int().min(LOG_CAP_MIN).max(LOG_CAP_MAX).catch(d.logCap),
 });
 
 /** Parse stored JSON; anything unreadable gives the defaults. */
@@ -76,7 +69,6 @@ export const useSettingsStore = defineStore('settings', () => {
   const theme = ref<ThemeMode>(initial.theme);
   const rxEncoding = ref<Encoding>(initial.rxEncoding);
   const txEncoding = ref<Encoding>(initial.txEncoding);
-  const logCap = ref<number>(initial.logCap);
 
   const systemDark = ref(prefersDark());
   if (typeof window !== 'undefined' && typeof window.matchMedia === 'function') {
@@ -94,7 +86,6 @@ export const useSettingsStore = defineStore('settings', () => {
     theme: theme.value,
     rxEncoding: rxEncoding.value,
     txEncoding: txEncoding.value,
-    logCap: logCap.value,
   });
 
   function save(): void {
@@ -104,7 +95,7 @@ export const useSettingsStore = defineStore('settings', () => {
       // storage full or disabled: the settings still apply for this run
     }
   }
-  watch([language, theme, rxEncoding, txEncoding, logCap], save, { flush: 'sync' });
+  watch([language, theme, rxEncoding, txEncoding], save, { flush: 'sync' });
 
   /** Apply a partial change; an invalid value falls back to its default. */
   function update(patch: Partial<Settings>): void {
@@ -113,7 +104,6 @@ export const useSettingsStore = defineStore('settings', () => {
     theme.value = next.theme;
     rxEncoding.value = next.rxEncoding;
     txEncoding.value = next.txEncoding;
-    logCap.value = next.logCap;
   }
 
   /** Cycle light → dark → system, for the header button. */
@@ -126,5 +116,5 @@ export const useSettingsStore = defineStore('settings', () => {
     update(defaultSettings());
   }
 
-  return { language, theme, rxEncoding, txEncoding, logCap, locale, isDark, update, cycleTheme, reset };
+  return { language, theme, rxEncoding, txEncoding, locale, isDark, update, cycleTheme, reset };
 });
