@@ -206,6 +206,10 @@ const en = {
     rxEncoding: 'Default receive encoding',
     txEncoding: 'Default send encoding',
   },
+  notices: {
+    fileSetAsideTitle: 'A damaged file was set aside',
+    fileSetAside: '{file} could not be read. It was kept as {movedTo} and Wirebench started with an empty one.',
+  },
   errors: {
     title: 'Error',
     detail: 'Code: {code}',

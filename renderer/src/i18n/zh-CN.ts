@@ -202,6 +202,10 @@ const zhCN: MessageSchema = {
     rxEncoding: '默认接收编码',
     txEncoding: '默认发送编码',
   },
+  notices: {
+    fileSetAsideTitle: '已将损坏的文件移到一旁',
+    fileSetAside: '无法读取 {file}。原文件已保留为 {movedTo}，Wirebench 已改用一个新的空文件。',
+  },
   errors: {
     title: '错误',
     detail: '代码：{code}',

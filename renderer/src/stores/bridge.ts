@@ -5,17 +5,22 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { CommandInput, CommandName, CommandResults, Err, NetInterfaceAddress, Result } from '../../../shared/protocol';
+import type { AppNotice, CommandInput, CommandName, CommandResults, Err, NetInterfaceAddress, Result } from '../../../shared/protocol';
 import type { Bridge, ConnectionState } from '../bridge/types';
 
 /** How errors reach the screen; App.vue plugs in naive-ui's notification API. */
 export interface Notifier {
   error(err: Err, context?: string): void;
+  /** something the engine tells the user that belongs to no session */
+  notice(notice: Exclude<AppNotice, { code: 'RESYNC' }>): void;
 }
 
 const consoleNotifier: Notifier = {
   error(e, context) {
     console.error(`[wirebench] ${context ? `${context}: ` : ''}${e.message} (${e.code})`);
+  },
+  notice(n) {
+    console.warn(`[wirebench] ${n.code}: ${n.file} → ${n.movedTo} (${n.reason})`);
   },
 };
 
@@ -74,6 +79,10 @@ export const useBridgeStore = defineStore('bridge', () => {
     notifier.error(e, context);
   }
 
+  function notifyNotice(n: Exclude<AppNotice, { code: 'RESYNC' }>): void {
+    notifier.notice(n);
+  }
+
   async function request<C extends CommandName>(
     cmd: C,
     args: CommandInput<C>,
@@ -119,6 +128,7 @@ export const useBridgeStore = defineStore('bridge', () => {
     attach,
     setNotifier,
     notifyError,
+    notifyNotice,
     request,
     loadInterfaces,
   };

@@ -185,7 +185,7 @@ describe('sessions store', () => {
   it('open() returns the engine\'s refusal to the caller without a notification, and activates a new session', async () => {
     const { bridge, sessions } = setup();
     const notify = vi.fn();
-    useBridgeStore().setNotifier({ error: notify });
+    useBridgeStore().setNotifier({ error: notify, notice: vi.fn() });
     bridge.on('session.open', () => err('ADDRESS_IN_USE', 'Port 8080 is already in use on 0.0.0.0', { sysCode: 'EADDRINUSE' }));
     const refused = await sessions.open({ kind: 'tcp-server', port: 8080 });
     expect(refused).toMatchObject({ ok: false, code: 'ADDRESS_IN_USE' });
@@ -200,7 +200,7 @@ describe('sessions store', () => {
   it('shows a failed command to the user with what was attempted', async () => {
     const { bridge, sessions } = setup();
     const notify = vi.fn();
-    useBridgeStore().setNotifier({ error: notify });
+    useBridgeStore().setNotifier({ error: notify, notice: vi.fn() });
     bridge.emit([opened(info('c1', 'tcp-client'))]);
     bridge.on('session.start', () => err('CONNECTION_REFUSED', 'Connection refused by 127.0.0.1:9'));
     const r = await sessions.start('c1', 'Connect · c1');
@@ -223,10 +223,24 @@ describe('sessions store', () => {
     expect(sessions.activeId).toBe('s2');
   });
 
+  it('app notices: a set-aside file is shown to the user, RESYNC re-reads the session list', async () => {
+    const { bridge } = setup();
+    const notice = vi.fn();
+    useBridgeStore().setNotifier({ error: vi.fn(), notice });
+    bridge.on('session.list', () => ok([]));
+    const set = { code: 'FILE_SET_ASIDE' as const, file: '/d/profiles.json', movedTo: '/d/profiles.json.broken-1', reason: 'Unexpected end of JSON input' };
+    bridge.emit([{ type: 'app.notice', ts: 1, notice: set }]);
+    expect(notice).toHaveBeenCalledWith(set);
+    const before = bridge.calls.filter((c) => c.cmd === 'session.list').length;
+    bridge.emit([{ type: 'app.notice', ts: 2, notice: { code: 'RESYNC' } }]);
+    await vi.waitFor(() => expect(bridge.calls.filter((c) => c.cmd === 'session.list').length).toBe(before + 1));
+    expect(notice).toHaveBeenCalledTimes(1);
+  });
+
   it('a Bridge that throws still yields a Result', async () => {
     const { bridge } = setup();
     vi.spyOn(bridge, 'request').mockRejectedValue(new Error('socket gone'));
-    useBridgeStore().setNotifier({ error: () => undefined });
+    useBridgeStore().setNotifier({ error: () => undefined, notice: () => undefined });
     const r = await useBridgeStore().request('session.list', {});
     expect(r).toEqual({ ok: false, code: 'INTERNAL', message: 'socket gone' });
   });

@@ -119,7 +119,12 @@ export const useSessionsStore = defineStore('sessions', () => {
         if (activeId.value === null) setActive(ev.sessionId);
         continue;
       }
-      if (ev.type === 'app.notice') continue; // not about a session
+      if (ev.type === 'app.notice') {
+        // not about a session: a re-sync request is handled here, anything else is for the user
+        if (ev.notice.code === 'RESYNC') void resync();
+        else bridgeStore.notifyNotice(ev.notice);
+        continue;
+      }
       const s = m.get(ev.sessionId);
       if (!s) continue;
       switch (ev.type) {
