@@ -1,12 +1,12 @@
 /**
  * Raw capture and exports, the record's size limit, profiles and the last workspace.
  *
- * profile.apply opens every session of the profile in order (and sets its
- * rules). When one fails the others are still opened and stay open (the
- * clients learn about them from `session.opened`); the command then fails
- * with the code of the first failure and a message naming every session that
- * did not open, e.g. "2 of 3 sessions of 'Lab' opened. Not opened: 'SMTP'
- * (Port 2525 is already in use on 127.0.0.1)".
+ * profile.apply opens every session of the profile in order and sets its
+ * rules. A session that cannot start (its device is off, its port is taken)
+ * is still created, in state `error` with the reason, its config and rules
+ * intact, so nothing the user made is lost: they start it once the cause is
+ * gone. Only a session whose rules are refused makes the command fail, with
+ * a message naming it; every session is opened all the same.
  */
 import { WbError, type Profile, type SessionInfo } from '../../shared/protocol';
 import { ProfileStore } from '../store/profiles';
@@ -34,7 +34,7 @@ async function applyProfile(ctx: CommandContext, profile: Profile): Promise<Sess
     const label = s.config.name?.trim() || `${s.config.kind} #${i + 1}`;
     let info: SessionInfo;
     try {
-      info = await ctx.manager.open(s.config);
+      info = await ctx.manager.open(s.config, { keepOnFailure: true });
     } catch (e) {
       failed.push({ label, error: e instanceof WbError ? e : new WbError('INTERNAL', String(e)) });
       continue;

@@ -27,7 +27,8 @@ export function sessionModule({ manager }: CommandContext, extras: SessionExtras
     handlers: {
       'system.interfaces': () => listInterfaces(),
       'system.resolve': ({ host }) => resolveHost(host),
-      'session.open': ({ config }) => manager.open(config),
+      // a TCP client is kept when its device is down: the user connects once it is up
+      'session.open': ({ config }) => manager.open(config, { keepOnFailure: config.kind === 'tcp-client' }),
       'session.start': ({ sessionId }) => manager.start(sessionId),
       'session.stop': ({ sessionId }) => manager.stop(sessionId),
       'session.close': async ({ sessionId }) => {

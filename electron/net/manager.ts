@@ -129,7 +129,13 @@ export class SessionManager {
     }
   }
 
-  open(config: SessionConfig): Promise<SessionInfo> {
+  /**
+   * Create a session and start it. When the start fails the session is
+   * removed and open() throws, unless `keepOnFailure`: then the session stays,
+   * in state `error` with the reason in its history, its config and rules
+   * intact, ready to be started again (a TCP client whose device is off).
+   */
+  open(config: SessionConfig, opts: { keepOnFailure?: boolean } = {}): Promise<SessionInfo> {
     return guard(async () => {
       const id = `s${this.nextId++}`;
       const ref: { current?: Entry } = {};
@@ -140,11 +146,14 @@ export class SessionManager {
       try {
         await session.start();
       } catch (e) {
-        entry.mode = 'dead';
-        entry.held = [];
-        this.entries.delete(id);
-        await session.stop().catch(() => undefined);
-        throw e;
+        if (!opts.keepOnFailure || entry.mode === 'dead') {
+          entry.mode = 'dead';
+          entry.held = [];
+          this.entries.delete(id);
+          await session.stop().catch(() => undefined);
+          throw e;
+        }
+        // kept: it is announced like any session, its failed start in its history
       }
       if (entry.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', `Session '${id}' was closed while opening`);
       const held = entry.held;

@@ -71,7 +71,54 @@ describe('profiles across a restart', () => {
     expect(list).toHaveLength(2);
   });
 
-  it('profile.apply keeps the sessions that opened and names the one that did not', async () => {
+  it('profile.apply keeps every session: one that cannot start comes back in state error with its config and rules', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-persist-'));
+    const hub = new Backend({ dataDir });
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    // a port nobody listens on: a device that is switched off
+    const off = createServer();
+    await new Promise<void>((r) => off.listen(0, '127.0.0.1', () => r()));
+    const offPort = (off.address() as { port: number }).port;
+    await new Promise<void>((r) => off.close(() => r()));
+    cleanups.push(
+      () => rmSync(dataDir, { recursive: true, force: true }),
+      () => hub.dispose(),
+      () => new Promise<void>((r) => blocker.close(() => r())),
+    );
+    const port = (blocker.address() as { port: number }).port;
+    const rules = { echo: true, rules: [] };
+    const profile = profileSchema.parse({
+      wirebench: 'profile',
+      version: 1,
+      name: 'Lab',
+      sessions: [
+        { config: { kind: 'tcp-server', name: 'Taken', host: '127.0.0.1', port }, rules },
+        { config: { kind: 'tcp-client', name: 'Device', host: '127.0.0.1', port: offPort }, rules },
+        { config: { kind: 'tcp-server', name: 'Free', host: '127.0.0.1', port: 0 } },
+      ],
+    });
+    const r = await hub.handle('profile.apply', { profile });
+    if (!r.ok) throw new Error(r.message);
+    const list = hub.manager.list();
+    expect(list.map((s) => [s.name, s.state])).toEqual([
+      ['Taken', 'error'],
+      ['Device', 'error'],
+      ['Free', 'listening'],
+    ]);
+    for (const s of list.slice(0, 2)) {
+      expect(s.rules).toEqual(rules);
+      expect(s.history[s.history.length - 1]?.reason).toMatch(/already in use|refused/i);
+    }
+    // the device comes up: the kept client connects with its saved config
+    const device = createServer((c) => c.end());
+    await new Promise<void>((res) => device.listen(offPort, '127.0.0.1', () => res()));
+    cleanups.push(() => new Promise<void>((res) => device.close(() => res())));
+    const started = await hub.handle('session.start', { sessionId: list[1]!.sessionId });
+    expect(started).toMatchObject({ ok: true, data: { state: 'connected' } });
+  });
+
+  it('session.open keeps a TCP client whose device is down, and refuses a server whose port is taken', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wb-persist-'));
     const hub = new Backend({ dataDir });
     const blocker = createServer();
@@ -82,18 +129,14 @@ describe('profiles across a restart', () => {
       () => new Promise<void>((r) => blocker.close(() => r())),
     );
     const port = (blocker.address() as { port: number }).port;
-    const profile = profileSchema.parse({
-      wirebench: 'profile',
-      version: 1,
-      name: 'Clash',
-      sessions: [
-        { config: { kind: 'tcp-server', name: 'Taken', host: '127.0.0.1', port } },
-        { config: { kind: 'tcp-server', name: 'Free', host: '127.0.0.1', port: 0 } },
-      ],
-    });
-    const r = await hub.handle('profile.apply', { profile });
-    expect(r).toMatchObject({ ok: false, code: 'ADDRESS_IN_USE' });
-    expect(r.ok ? '' : r.message).toMatch(/^1 of 2 sessions of 'Clash' opened\. Not opened as saved: 'Taken' \(Port \d+ is already in use/);
-    expect(hub.manager.list().map((s) => s.name)).toEqual(['Free']);
+    await new Promise<void>((r) => blocker.close(() => r()));
+    const client = await hub.handle('session.open', { config: { kind: 'tcp-client', host: '127.0.0.1', port } });
+    expect(client).toMatchObject({ ok: true, data: { state: 'error' } });
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => taken.close(() => r())));
+    const server = await hub.handle('session.open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: (taken.address() as { port: number }).port } });
+    expect(server).toMatchObject({ ok: false, code: 'ADDRESS_IN_USE' });
+    expect(hub.manager.list()).toHaveLength(1);
   });
 });
