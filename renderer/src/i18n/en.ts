@@ -5,10 +5,14 @@
  * view and the send panel.
  */
 import automationEn from './automation.en';
+import composeEn from './compose.en';
+import viewEn from './view.en';
 import { REASONS_EN } from './reasons';
 
 const en = {
   ...automationEn,
+  ...composeEn,
+  ...viewEn,
   app: {
     title: 'Wirebench 网络调试助手',
     newSession: 'New session',

@@ -1,10 +1,14 @@
 /** 简体中文界面文字。结构与 en.ts 相同（由编译器检查）。 */
 import type { MessageSchema } from './en';
 import automationZh from './automation.zh-CN';
+import composeZh from './compose.zh-CN';
+import viewZh from './view.zh-CN';
 import { REASONS_ZH_CN } from './reasons';
 
 const zhCN: MessageSchema = {
   ...automationZh,
+  ...composeZh,
+  ...viewZh,
   app: {
     title: 'Wirebench 网络调试助手',
     newSession: '新建会话',
