@@ -12,7 +12,14 @@ import { toWbError } from './errors';
 export const familyOf = (address: string | undefined): 'IPv4' | 'IPv6' =>
   address !== undefined && address.includes(':') ? 'IPv6' : 'IPv4';
 
+/**
+ * An endpoint as users read it. An IPv4 peer of a dual-stack (`::`) socket
+ * arrives as `::ffff:127.0.0.1`; it is shown, logged and exported as the IPv4
+ * address it is (`127.0.0.1:45352`, as the tutorials print it).
+ */
 export function endpoint(address: string | undefined, port: number | undefined, family?: string): Endpoint {
+  const mapped = address !== undefined && /^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(address);
+  if (mapped) return { address: address.slice(7), port: port ?? 0, family: 'IPv4' };
   const fam = family === 'IPv6' || family === 'IPv4' ? family : familyOf(address);
   return { address: address ?? '', port: port ?? 0, family: fam };
 }
