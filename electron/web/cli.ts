@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Backend } from '../backend';
 import { isLoopbackHost, startWebHost, type WebHost } from './server';
 import { generateToken, tokenProblem } from './token';
+import { keptToken } from './token-store';
 
 const USAGE = `Usage: wirebench-serve [options]
 
@@ -19,11 +20,13 @@ Serve the Wirebench UI to a browser, backed by this machine's network engine.
 Options:
   --host <address>    address to bind (default 127.0.0.1; IPv6 as ::1 or [::1])
   --port <number>     port to bind, 0 = any free port (default 0)
-  --token <token>     access token (default: a new random one each start);
+  --token <token>     access token (default: the one kept in the data folder,
+                      or a new random one, which is then kept);
                       at least 16 characters of A-Z a-z 0-9 _ -. Visible
                       to other local users in the process list: prefer
   --token-file <path> a file holding the token, or the environment
                       variable WIREBENCH_TOKEN
+  --new-token         replace the kept token with a new random one
   --open              open the URL in the default browser
   --allow-remote      allow binding a non-loopback address (exposes control of
                       this machine's sockets to the network; use with care)
@@ -39,6 +42,8 @@ export interface ServeFlags {
   port: number;
   token: string;
   tokenGiven: boolean;
+  /** replace the token kept in the data folder */
+  newToken: boolean;
   open: boolean;
   allowRemote: boolean;
   /** absolute; the platform default when --data-dir is not given */
@@ -104,6 +109,7 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
         port: { type: 'string' },
         token: { type: 'string' },
         'token-file': { type: 'string' },
+        'new-token': { type: 'boolean' },
         open: { type: 'boolean' },
         'allow-remote': { type: 'boolean' },
         'data-dir': { type: 'string' },
@@ -142,6 +148,7 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
     port,
     token: givenToken ?? generateToken(),
     tokenGiven: givenToken !== undefined,
+    newToken: values['new-token'] === true,
     open: values.open === true,
     allowRemote,
     dataDir: dataDir !== undefined ? resolve(dataDir) : defaultDataDir(),
@@ -222,6 +229,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
 
+  if (!flags.tokenGiven) flags.token = keptToken(flags.dataDir, flags.token, flags.newToken);
   const hub = new Backend({ dataDir: flags.dataDir });
   let host: WebHost;
   try {

@@ -18,6 +18,8 @@ const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/;
 export interface FilesOptions {
   dataDir: string;
   token: string;
+  /** the token from this server's cookie, if the browser sent it */
+  cookieToken?: string;
   headers: Record<string, string>;
 }
 
@@ -40,7 +42,7 @@ export async function serveDataFile(req: IncomingMessage, res: ServerResponse, o
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const path = q >= 0 ? raw.slice(0, q) : raw;
-  const token = q >= 0 ? new URLSearchParams(raw.slice(q + 1)).get('token') : null;
+  const token = (q >= 0 ? new URLSearchParams(raw.slice(q + 1)).get('token') : null) ?? opts.cookieToken ?? null;
   if (!token) {
     sendText(res, 401, 'Unauthorized: the access token is missing', h);
     return;

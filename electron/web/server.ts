@@ -23,6 +23,7 @@ import { Backend } from '../backend';
 import { isFilesRequest, serveDataFile } from './files';
 import { cspFromHtml, FALLBACK_CSP, securityHeaders, sendText, serveStatic } from './static';
 import { TOKEN_PROTOCOL_PREFIX, tokenFromProtocols, tokensEqual } from './token';
+import { clearCookie, FORGET_PATH, setCookie, tokenExchange, tokenFromCookie } from './cookie';
 
 export interface WebHostOptions {
   host: string;
@@ -163,8 +164,27 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       sendText(res, 403, 'Forbidden: unexpected Host header', headers);
       return;
     }
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === FORGET_PATH) {
+      // same-origin only (SameSite=Strict cookies aside): a page elsewhere cannot log this browser out
+      const origin = req.headers.origin;
+      if (req.method !== 'POST' || (origin !== undefined && origin.toLowerCase() !== `http://${req.headers.host?.toLowerCase()}`)) {
+        sendText(res, 405, 'Method not allowed', { ...headers, Allow: 'POST' });
+        return;
+      }
+      res.writeHead(204, { ...headers, 'Set-Cookie': clearCookie(port), 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    const exchange = isFilesRequest(req.url) ? undefined : tokenExchange(req, opts.token);
+    if (exchange !== undefined) {
+      // the token moves from the address bar into an HttpOnly cookie
+      res.writeHead(303, { ...headers, Location: exchange, 'Set-Cookie': setCookie(port, opts.token), 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
     const served = isFilesRequest(req.url)
-      ? serveDataFile(req, res, { dataDir: hub.dataDir, token: opts.token, headers })
+      ? serveDataFile(req, res, { dataDir: hub.dataDir, token: opts.token, cookieToken: tokenFromCookie(req, port), headers })
       : serveStatic(req, res, { root: opts.staticDir, realRoot, headers });
     served.catch(() => {
       if (!res.headersSent) sendText(res, 500, 'Internal error', headers);
@@ -207,7 +227,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return { status: 403, reason: 'Forbidden: cross-origin WebSocket connections are not allowed' };
     }
     const fromQuery = q >= 0 ? (new URLSearchParams(raw.slice(q + 1)).get('token') ?? undefined) : undefined;
-    const given = tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? fromQuery;
+    const given = tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? fromQuery ?? tokenFromCookie(req, port);
     if (!given) return { status: 401, reason: 'Unauthorized: the access token is missing' };
     if (!tokensEqual(opts.token, given)) return { status: 403, reason: 'Forbidden: the access token is wrong' };
     return null;

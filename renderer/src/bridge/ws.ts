@@ -272,11 +272,12 @@ export function createWsBridge(opts: WsBridgeOptions = {}): WsBridge {
       setAuthError({ reason: 'rejected', message: AUTH_ERROR_MESSAGE });
     } else if (!opened) {
       refusals += 1;
-      if (refusals % REFUSALS_BEFORE_PROBE === 0 && !authError) {
+      // without a token of its own the page relies on the server's cookie: ask at once whether that was refused
+      if ((token === undefined || refusals % REFUSALS_BEFORE_PROBE === 0) && !authError) {
         void probe().then((httpUp) => {
           // the page's host answers HTTP but refuses the socket: the token (or origin) is wrong
           if (httpUp && !closed && state !== 'open' && !authError) {
-            setAuthError({ reason: 'rejected', message: AUTH_ERROR_MESSAGE });
+            setAuthError({ reason: token === undefined ? 'missing' : 'rejected', message: AUTH_ERROR_MESSAGE });
           }
         });
       }
@@ -289,7 +290,8 @@ export function createWsBridge(opts: WsBridgeOptions = {}): WsBridge {
     setState('connecting');
     let sock: SocketLike;
     try {
-      sock = factory(url, [`${TOKEN_PROTOCOL_PREFIX}${token ?? ''}`]);
+      // no token of its own: the server's HttpOnly cookie (set when the page was opened with ?token=) is the key
+      sock = factory(url, token !== undefined ? [`${TOKEN_PROTOCOL_PREFIX}${token}`] : []);
       sock.binaryType = 'arraybuffer';
     } catch (e) {
       console.error('Wirebench: could not open the WebSocket', e);
@@ -344,13 +346,7 @@ export function createWsBridge(opts: WsBridgeOptions = {}): WsBridge {
     }) as Promise<Result<CommandResults[C]>>;
   }
 
-  if (token === undefined) {
-    // without a token the host refuses every attempt: say so instead of retrying
-    state = 'closed';
-    authError = { reason: 'missing', message: AUTH_ERROR_MESSAGE };
-  } else {
-    connect();
-  }
+  connect();
 
   return {
     kind: 'ws',
