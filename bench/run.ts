@@ -1,224 +1,98 @@
 /**
- * npm run bench — throughput and latency of the engine + hub, each reported as
- * a ratio against a baseline measured in the same run on the same machine:
+ * npm run bench — Wirebench's throughput, latency and memory figures, each
+ * against a baseline measured in the same run on the same machine (or, for
+ * latency and memory, against an absolute target).
  *
- *   tcp-rx     bytes/s a Wirebench TCP server session delivers to a hub client
- *              vs a bare node:net server that only counts bytes
- *   udp-rx     datagrams/s into a Wirebench UDP session vs a bare dgram socket
- *   tcp-echo   round-trip time of a Wirebench TCP client session's send → echo → rx event
- *              vs a bare node:net client doing the same
+ *   npm run bench                 in-process figures, then the full stack
+ *   npm run bench -- --inproc     in-process figures only (engine + hub, no serve, no browser)
+ *   npm run bench -- --full       full stack only: serve mode in its own process + Debian Chromium
+ *   npm run bench -- --quick      smaller sizes everywhere (a few minutes less)
  *
- * Load generators run in a separate process, over loopback only.
- * Usage: npm run bench [-- --mb 64 --datagrams 20000 --pings 2000]
+ * Sizes: --mb N (in-process TCP, default 64) · --ingest-mb N (each full-stack
+ * ingest, default 128) · --total-mb N (received on the visible session before
+ * the memory figures, default 1024) · --rows N (the jump test, default 10M) ·
+ * --search-rows N (default 1M) · --echo-clients N (default 1000) · --udp-rate N
+ * (default 100000) · --udp-secs N (default 5) · --reps N (runs of each ingest, the
+ * fastest counts; default 3, 1 with --quick) · --only a,b (full-stack parts whose
+ * name contains a or b; for working on one part) · --profile (a CPU profile of the
+ * serve process, .cpuprofile in the results folder) · --quiet-pct P --quiet-wait S
+ * (before each part, wait up to S s, default 10, until other processes use less
+ * than P% of a core, default 15: the figures are only as good as the machine is idle).
+ *
+ * The full stack runs the built app: when out/ is missing or older than
+ * electron/, shared/ or renderer/, the bench builds it first (npx electron-vite
+ * build, as `npm run serve` does). Load generators always run in their own
+ * processes (bench/procs/*.mjs; the UDP one is compiled from udp-load.c with `cc`
+ * when there is a compiler, since Node's dgram cannot offer 100k datagrams/s on
+ * a small machine), over 127.0.0.1 only. Results: a table on stdout and
+ * latest.json in a fresh temp folder (its path is printed at the end; kept).
  */
-import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
-import { Hub } from '../electron/hub';
-import type { NetEvent, Result, SessionInfo } from '../shared/protocol';
+import { runFull } from './full/run-full';
+import { runInproc } from './inproc';
+import { cleanupAll } from './lib/proc';
+import { Report } from './lib/report';
+import { flag, num, str } from './lib/util';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const MB = arg('mb', 64);
-const DATAGRAMS = arg('datagrams', 20_000);
-const PINGS = arg('pings', 2_000);
+const quick = flag('quick');
+const onlyInproc = flag('inproc');
+const onlyFull = flag('full');
+const only = str('only')?.split(',');
 
-/** A child process that floods host:port with `bytes` over TCP, then exits. */
-function tcpFlood(port: number, bytes: number): Promise<void> {
-  const code = `
-    const s = require('net').createConnection({ host: '127.0.0.1', port: ${port} }, () => {
-      const chunk = Buffer.alloc(65536, 97); let left = ${bytes};
-      const pump = () => { while (left > 0) { const n = Math.min(left, chunk.length); left -= n;
-        if (!s.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return s.once('drain', pump); }
-        s.end(); };
-      pump();
-    });
-    s.on('close', () => process.exit(0));`;
-  return runChild(code);
-}
+async function main(): Promise<number> {
+  const report = new Report();
+  const started = Date.now();
+  report.meta.startedAt = new Date().toISOString();
+  report.meta.argv = process.argv.slice(2);
+  report.meta.quick = quick;
+  console.log(`Wirebench bench${quick ? ' (quick)' : ''} — loopback only, load generators in their own processes`);
 
-/** A child process that sends `n` datagrams of 512 bytes, paced in bursts of 64. */
-function udpFlood(port: number, n: number): Promise<void> {
-  const code = `
-    const s = require('dgram').createSocket('udp4'); const b = Buffer.alloc(512, 98); let i = 0;
-    const burst = () => { for (let k = 0; k < 64 && i < ${n}; k++, i++) s.send(b, ${port}, '127.0.0.1');
-      if (i < ${n}) setTimeout(burst, 1); else setTimeout(() => s.close(), 50); };
-    burst();`;
-  return runChild(code);
-}
-
-function runChild(code: string): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['-e', code], { stdio: 'inherit' });
-    child.on('exit', (c) => (c === 0 ? res() : rej(new Error(`load generator exited ${c}`))));
-  });
-}
-
-const until = (cond: () => boolean, timeoutMs = 60_000) =>
-  new Promise<void>((res, rej) => {
-    const start = Date.now();
-    const tick = () => (cond() ? res() : Date.now() - start > timeoutMs ? rej(new Error('timed out')) : setTimeout(tick, 2));
-    tick();
-  });
-
-async function open(hub: Hub, config: unknown): Promise<SessionInfo> {
-  const r = (await hub.handle('session.open', { config })) as Result<SessionInfo>;
-  if (!r.ok) throw new Error(r.message);
-  return r.data;
-}
-
-function countingTransport() {
-  const t = { rxBytes: 0, rxMessages: 0, batches: 0 };
-  return {
-    t,
-    transport: {
-      send(events: NetEvent[]) {
-        t.batches++;
-        for (const e of events)
-          if (e.type === 'data' && e.dir === 'rx') {
-            t.rxBytes += e.bytes.byteLength;
-            t.rxMessages++;
-          }
-      },
-      backlog: () => 0,
-    },
-  };
-}
-
-async function tcpBaseline(bytes: number): Promise<number> {
-  let got = 0;
-  const server = createServer((s) => s.on('data', (d) => (got += d.length)));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const start = performance.now();
-  await tcpFlood((server.address() as AddressInfo).port, bytes);
-  await until(() => got >= bytes);
-  const secs = (performance.now() - start) / 1000;
-  server.close();
-  return bytes / secs;
-}
-
-async function tcpWirebench(bytes: number): Promise<{ rate: number; batches: number }> {
-  const hub = new Hub();
-  const { t, transport } = countingTransport();
-  hub.attach(transport);
-  const info = await open(hub, { kind: 'tcp-server', host: '127.0.0.1', port: 0 });
-  const start = performance.now();
-  await tcpFlood(info.local!.port, bytes);
-  await until(() => t.rxBytes >= bytes);
-  const secs = (performance.now() - start) / 1000;
-  await hub.dispose();
-  return { rate: bytes / secs, batches: t.batches / secs };
-}
-
-async function udpBaseline(n: number): Promise<{ rate: number; got: number }> {
-  let got = 0;
-  const s = createSocket('udp4');
-  s.on('message', () => got++);
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const start = performance.now();
-  await udpFlood(s.address().port, n);
-  await new Promise((r) => setTimeout(r, 200));
-  const secs = (performance.now() - start) / 1000 - 0.2;
-  s.close();
-  return { rate: got / secs, got };
-}
-
-async function udpWirebench(n: number): Promise<{ rate: number; got: number }> {
-  const hub = new Hub();
-  const { t, transport } = countingTransport();
-  hub.attach(transport);
-  const info = await open(hub, { kind: 'udp', family: 'udp4', bindAddress: '127.0.0.1', bindPort: 0 });
-  const start = performance.now();
-  await udpFlood(info.local!.port, n);
-  await new Promise((r) => setTimeout(r, 200));
-  const secs = (performance.now() - start) / 1000 - 0.2;
-  await hub.dispose();
-  return { rate: t.rxMessages / secs, got: t.rxMessages };
-}
-
-async function echoServer(): Promise<{ port: number; close: () => void }> {
-  const server = createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
-}
-
-async function echoBaseline(pings: number): Promise<number> {
-  const echo = await echoServer();
-  const s = createConnection({ host: '127.0.0.1', port: echo.port, noDelay: true });
-  await new Promise((r) => s.once('connect', r));
-  let pending: (() => void) | undefined;
-  s.on('data', () => pending?.());
-  const start = performance.now();
-  for (let i = 0; i < pings; i++) {
-    await new Promise<void>((r) => {
-      pending = r;
-      s.write('ping\n');
-    });
+  report.quietPct = num('quiet-pct', 15);
+  report.quietWaitMs = num('quiet-wait', 10) * 1000;
+  if (!onlyFull) {
+    await report.part('in-process', () =>
+      runInproc(report, {
+        mb: num('mb', quick ? 32 : 64),
+        udpRate: num('udp-rate', 100_000),
+        udpSecs: quick ? 1 : 2,
+        pings: num('pings', quick ? 1000 : 2000),
+      }),
+    );
+    await cleanupAll();
   }
-  const rtt = (performance.now() - start) / pings;
-  s.destroy();
-  echo.close();
-  return rtt;
-}
-
-async function echoWirebench(pings: number): Promise<number> {
-  const echo = await echoServer();
-  const hub = new Hub({ flushIntervalMs: 0 });
-  let pending: (() => void) | undefined;
-  hub.attach({
-    send: (events) => {
-      if (events.some((e) => e.type === 'data' && e.dir === 'rx')) pending?.();
-    },
-    backlog: () => 0,
-  });
-  const info = await open(hub, { kind: 'tcp-client', host: '127.0.0.1', port: echo.port, noDelay: true });
-  const start = performance.now();
-  for (let i = 0; i < pings; i++) {
-    await new Promise<void>((r) => {
-      pending = r;
-      void hub.handle('session.send', { sessionId: info.sessionId, payload: { kind: 'text', text: 'ping\n' } });
-    });
+  if (!onlyInproc) {
+    try {
+      await runFull(report, {
+        ingestMiB: num('ingest-mb', quick ? 32 : 128),
+        totalMiB: num('total-mb', quick ? 256 : 1024),
+        rows: num('rows', quick ? 1_000_000 : 10_000_000),
+        searchRows: num('search-rows', quick ? 200_000 : 1_000_000),
+        echoClients: num('echo-clients', quick ? 200 : 1000),
+        echoRounds: num('echo-rounds', 10),
+        udpRate: num('udp-rate', 100_000),
+        udpSecs: num('udp-secs', quick ? 2 : 5),
+        keys: num('keys', quick ? 40 : 100),
+        reps: num('reps', quick ? 1 : 3),
+        ...(only ? { only } : {}),
+        profile: flag('profile'),
+      });
+    } catch (e) {
+      report.fail('full stack', e);
+    }
+    await cleanupAll();
   }
-  const rtt = (performance.now() - start) / pings;
-  await hub.dispose();
-  echo.close();
-  return rtt;
-}
 
-const fmt = (n: number, unit: string) => `${n.toFixed(n < 10 ? 3 : 1)} ${unit}`;
-
-async function main() {
-  const bytes = MB * 1024 * 1024;
-  console.log(`Wirebench bench — ${MB} MiB TCP, ${DATAGRAMS} UDP datagrams, ${PINGS} echo round trips (loopback)\n`);
-  const rows: [string, string, string, string][] = [];
-
-  const tb = await tcpBaseline(bytes);
-  const rssBefore = process.memoryUsage().rss;
-  const tw = await tcpWirebench(bytes);
-  const rssAfter = process.memoryUsage().rss;
-  rows.push(['tcp-rx', fmt(tb / 2 ** 20, 'MiB/s'), fmt(tw.rate / 2 ** 20, 'MiB/s'), (tw.rate / tb).toFixed(2)]);
-
-  const ub = await udpBaseline(DATAGRAMS);
-  const uw = await udpWirebench(DATAGRAMS);
-  rows.push(['udp-rx', fmt(ub.rate, 'dgram/s'), fmt(uw.rate, 'dgram/s'), (uw.rate / ub.rate).toFixed(2)]);
-
-  const eb = await echoBaseline(PINGS);
-  const ew = await echoWirebench(PINGS);
-  rows.push(['tcp-echo rtt', fmt(eb * 1000, 'µs'), fmt(ew * 1000, 'µs'), (ew / eb).toFixed(2)]);
-
-  console.log('metric        baseline            wirebench           ratio (wirebench/baseline)');
-  for (const r of rows) console.log(`${r[0].padEnd(14)}${r[1].padEnd(20)}${r[2].padEnd(20)}${r[3]}`);
-  console.log(`\nhub flushes during the TCP flood: ${tw.batches.toFixed(0)}/s (target ≤ ~60/s, more only at ≥ 64 KiB pending)`);
-  console.log(`UDP datagrams received: baseline ${ub.got}/${DATAGRAMS}, wirebench ${uw.got}/${DATAGRAMS}`);
-  console.log(`RSS change across the Wirebench TCP flood: ${((rssAfter - rssBefore) / 2 ** 20).toFixed(1)} MiB`);
+  report.meta.seconds = Math.round((Date.now() - started) / 1000);
+  report.print();
+  const path = report.writeJson();
+  console.log(`\nran ${report.meta.seconds} s · JSON: ${path}`);
+  return report.failures.length > 0 ? 1 : 0;
 }
 
 main().then(
-  () => process.exit(0),
-  (e) => {
+  (code) => process.exit(code),
+  async (e) => {
     console.error(e);
+    await cleanupAll();
     process.exit(1);
   },
 );
