@@ -8,6 +8,7 @@
  */
 import { createFramer } from '../../shared/codec/framer';
 import type { WbError } from '../../shared/protocol/errors';
+import { formatReason, type Reason } from '../../shared/protocol/reason-format';
 import type { DataEvent, EngineEvent, EventSink } from '../../shared/protocol/events';
 import {
   zeroCounters,
@@ -84,6 +85,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   protected readonly replies: ReplyRunner;
   /** a counters event is due at the end of this tick */
   private countersDue = false;
+  /** peers whose counters changed since the last counters event (only they are sent) */
+  private readonly dirtyPeers = new Map<string, Counters>();
 
   constructor(id: string, config: C, ctx: SessionContext) {
     this.id = id;
@@ -103,12 +106,12 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   /** Connect / listen / bind. Resolves when the attempt settled; rejects with a WbError. */
   abstract start(): Promise<void>;
   /** Close the sockets, keep the session (state → closed). */
-  abstract stop(reason?: string): Promise<void>;
+  abstract stop(reason?: Reason): Promise<void>;
   abstract send(bytes: Uint8Array, target: SendTarget): Promise<SendReport>;
   /** Send a rule's reply to the message's sender or to every peer. */
   protected abstract sendReply(bytes: Uint8Array, to: 'sender' | 'all', sender: Sender): Promise<unknown>;
   /** End the sender's connection after a rule's reply (TCP; UDP ignores it). */
-  protected abstract closeSender(sender: Sender, reason: string): void;
+  protected abstract closeSender(sender: Sender, reason: Reason): void;
   /** Stop or resume reading from one sender while its replies queue up (TCP). */
   protected abstract pauseSender(sender: Sender, paused: boolean): void;
   abstract peers(): PeerInfo[];
@@ -180,6 +183,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       p.rxMessages = 0;
       p.txMessages = 0;
     }
+    const live = this.peerCounterMap();
+    for (const k in live) this.touchPeer(k, live[k]);
     this.emitCounters();
   }
 
@@ -210,9 +215,10 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     this.emit(ev);
   }
 
-  setStatus(state: SessionState, reason: string, err?: WbError): void {
+  /** A new state and why, as a Reason: the entry carries its English sentence and the Reason (`why`). */
+  setStatus(state: SessionState, why: Reason, err?: WbError): void {
     this.state = state;
-    const entry: StatusEntry = { state, reason, ts: this.ctx.now() };
+    const entry: StatusEntry = { state, reason: formatReason(why), why, ts: this.ctx.now() };
     if (err) {
       entry.code = err.code;
       if (err.detail?.sysCode) entry.sysCode = err.detail.sysCode;
@@ -238,6 +244,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       ...(remote ? { remote } : {}),
       code: err.code,
       message: err.message,
+      ...(err.why ? { why: err.why } : {}),
       ...(err.detail?.sysCode ? { sysCode: err.detail.sysCode } : {}),
     });
   }
@@ -252,11 +259,17 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     });
   }
 
+  /** The session's counters, and those of the peers that changed since the previous event (1,000 clients cost 1, not 1,000). */
   emitCounters(): void {
     const peers: Record<string, Counters> = {};
-    const live = this.peerCounterMap();
-    for (const k in live) peers[k] = copy(live[k] as Counters);
+    for (const [k, c] of this.dirtyPeers) peers[k] = copy(c);
+    this.dirtyPeers.clear();
     this.emit({ type: 'counters', ts: this.ctx.now(), sessionId: this.id, counters: copy(this.counters), peers });
+  }
+
+  /** A peer's counters changed: the next counters event carries them. */
+  private touchPeer(peerId: string | undefined, counters: Counters | undefined): void {
+    if (peerId !== undefined && counters) this.dirtyPeers.set(peerId, counters);
   }
 
   /** Count one completed send to one target and emit its tx row (no counters event). */
@@ -266,6 +279,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     if (peerCounters) {
       peerCounters.txBytes += bytes.length;
       peerCounters.txMessages += 1;
+      this.touchPeer(peerId, peerCounters);
     }
     this.emitData('tx', bytes, remote, peerId, local);
   }
@@ -301,6 +315,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     this.ctx.tap?.(this.id, chunk, meta);
     this.counters.rxBytes += chunk.length;
     if (meta.counters) meta.counters.rxBytes += chunk.length;
+    this.touchPeer(meta.peerId, meta.counters);
     let messages: Uint8Array[];
     try {
       messages = rx.framer.push(chunk, this.ctx.now());
@@ -342,6 +357,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       const bytes = messages[i] as Uint8Array;
       this.counters.rxMessages += 1;
       if (meta.counters) meta.counters.rxMessages += 1;
+      this.touchPeer(meta.peerId, meta.counters);
       this.emitData('rx', bytes, meta.remote, meta.peerId, meta.local);
       // the last words of a peer that already left get no reply
       if (!last && this.replies.active) this.replies.onMessage(bytes, this.ruleText(rx, bytes), meta);

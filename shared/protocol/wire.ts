@@ -23,14 +23,41 @@ export const WIRE_VERSION = 1;
 
 const BLOB_KEY = '$b';
 
+/**
+ * Node's Buffer has a toJSON that JSON.stringify calls before any replacer:
+ * it builds an array of every byte, only for the replacer to throw it away (a
+ * flood's log rows made that the serve process's main cost). Buffers are
+ * swapped for plain Uint8Array views of the same memory first.
+ */
+function withoutToJson(value: unknown): unknown {
+  if (value instanceof Uint8Array) {
+    return Object.getPrototypeOf(value) === Uint8Array.prototype ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = withoutToJson(v);
+      if (w !== v) (out ??= value.slice())[i] = w;
+    }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let out: Record<string, unknown> | undefined;
+    for (const k in value as Record<string, unknown>) {
+      const v = (value as Record<string, unknown>)[k];
+      const w = withoutToJson(v);
+      if (w !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = w;
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
 export function encodeFrame(value: unknown): Uint8Array {
   const blobs: Uint8Array[] = [];
   let blobBytes = 0;
-  const json = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-    // look at the holder's own value: JSON.stringify has already applied
-    // toJSON (Node's Buffer turns into {type:'Buffer',data:[…]}) by now
-    const raw: unknown = (this as Record<string, unknown>)[key];
-    if (raw instanceof Uint8Array) v = raw;
+  const json = JSON.stringify(withoutToJson(value), function (this: unknown, key: string, v: unknown) {
     if (v instanceof Uint8Array) {
       const ref = { [BLOB_KEY]: [blobBytes, v.byteLength] };
       blobs.push(v);

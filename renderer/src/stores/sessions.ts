@@ -153,10 +153,18 @@ export const useSessionsStore = defineStore('sessions', () => {
         case 'capture.updated':
           put({ ...s, capture: ev.capture });
           break;
-        case 'counters':
-          live.value.set(ev.sessionId, { counters: ev.counters, peers: ev.peers });
+        case 'counters': {
+          // an event carries only the peers whose counters changed: merge them, keeping only peers still connected
+          const peers: Record<string, Counters> = {};
+          const prev = live.value.get(ev.sessionId)?.peers ?? {};
+          for (const p of s.peers) {
+            const c = ev.peers[p.peerId] ?? prev[p.peerId];
+            if (c) peers[p.peerId] = c;
+          }
+          live.value.set(ev.sessionId, { counters: ev.counters, peers });
           countersChanged = true;
           break;
+        }
         case 'log.tail':
           if (s.kind === 'udp') {
             // the newest received datagram of the tail names the last sender
