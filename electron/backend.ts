@@ -53,7 +53,7 @@ export class Backend {
       ...(recordLimitBytes !== undefined ? { limitBytes: recordLimitBytes } : {}),
       onAppend: (id) => this.hub.touch(id),
       onPressure: (id, paused) => this.manager.setReadPaused(id, paused),
-      onFailure: (id, message, sysCode) => this.manager.reportError(id, new WbError('WRITE_FAILED', message, sysCode ? { sysCode } : undefined)),
+      onFailure: (id, why, sysCode) => this.manager.reportError(id, new WbError('WRITE_FAILED', why, sysCode ? { sysCode } : undefined)),
     });
     this.hub = new Hub(this.records, hubOptions);
     this.manager = new SessionManager((e) => this.onEngineEvent(e));

@@ -3,15 +3,12 @@
  * from either transport meets the engine. Never throws.
  */
 import type { z } from 'zod';
-import { commandSchemas, err, isCommandName, ok, WbError, type Result } from '../../shared/protocol';
+import { commandSchemas, describeIssue, err, isCommandName, ok, say, WbError, type Reason, type Result } from '../../shared/protocol';
 import type { Handlers } from './context';
 
-/** "config.port: port must be between 1 and 65535" — first issue, in words. */
-export function describeZodError(error: z.ZodError): { message: string; field?: string } {
-  const issue = error.issues[0];
-  if (!issue) return { message: 'Invalid arguments' };
-  const field = issue.path.map(String).join('.');
-  return field ? { message: `${field}: ${issue.message}`, field } : { message: issue.message };
+/** "config.port: port must be between 1 and 65535" — first issue, in words, with its field and Reason. */
+export function describeZodError(error: z.ZodError): { message: string; field?: string; why: Reason } {
+  return describeIssue(error.issues, say('schema.invalid'));
 }
 
 export type Dispatcher = (cmd: unknown, args: unknown) => Promise<Result<unknown>>;
@@ -19,12 +16,12 @@ export type Dispatcher = (cmd: unknown, args: unknown) => Promise<Result<unknown
 export function createDispatcher(handlers: Handlers): Dispatcher {
   return async (cmd, args) => {
     if (!isCommandName(cmd)) {
-      return err('UNKNOWN_COMMAND', `Unknown command: ${typeof cmd === 'string' ? cmd.slice(0, 64) : typeof cmd}`);
+      return err('UNKNOWN_COMMAND', say('schema.unknownCommand', { cmd: typeof cmd === 'string' ? cmd.slice(0, 64) : typeof cmd }));
     }
     const parsed = commandSchemas[cmd].safeParse(args ?? {});
     if (!parsed.success) {
-      const { message, field } = describeZodError(parsed.error);
-      return err('INVALID_ARGUMENT', message, field ? { field } : undefined);
+      const { message, field, why } = describeZodError(parsed.error);
+      return { ...err('INVALID_ARGUMENT', message, field ? { field } : undefined), why };
     }
     try {
       const handler = handlers[cmd] as (a: unknown) => Promise<unknown> | unknown;
@@ -32,7 +29,7 @@ export function createDispatcher(handlers: Handlers): Dispatcher {
     } catch (e) {
       if (e instanceof WbError) return e.toResult();
       const message = e instanceof Error ? e.message : String(e);
-      return err('INTERNAL', `Internal error: ${message}`);
+      return err('INTERNAL', say('internal', { message }));
     }
   };
 }

@@ -8,7 +8,7 @@
  * gone. Only a session whose rules are refused makes the command fail, with
  * a message naming it; every session is opened all the same.
  */
-import { WbError, type Profile, type SessionInfo } from '../../shared/protocol';
+import { say, WbError, type Profile, type Reason, type SessionInfo } from '../../shared/protocol';
 import { ProfileStore } from '../store/profiles';
 import type { CommandContext, HandlerModule } from './context';
 
@@ -29,35 +29,35 @@ export type DataCommand =
 
 async function applyProfile(ctx: CommandContext, profile: Profile): Promise<SessionInfo[]> {
   const opened: SessionInfo[] = [];
-  const failed: { label: string; error: WbError }[] = [];
+  const failed: { label: string; error: WbError; why: Reason }[] = [];
+  const whyOf = (e: WbError): Reason => e.why ?? say('plain', { text: e.message });
   for (const [i, s] of profile.sessions.entries()) {
     const label = s.config.name?.trim() || `${s.config.kind} #${i + 1}`;
     let info: SessionInfo;
     try {
       info = await ctx.manager.open(s.config, { keepOnFailure: true });
     } catch (e) {
-      failed.push({ label, error: e instanceof WbError ? e : new WbError('INTERNAL', String(e)) });
+      const error = e instanceof WbError ? e : new WbError('INTERNAL', String(e));
+      failed.push({ label, error, why: whyOf(error) });
       continue;
     }
     if (s.rules) {
       try {
         info = ctx.manager.setRules(info.sessionId, s.rules);
       } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        failed.push({ label, error: new WbError(e instanceof WbError ? e.code : 'INTERNAL', `opened without its rules: ${why}`) });
+        const inner = e instanceof WbError ? whyOf(e) : say('plain', { text: e instanceof Error ? e.message : String(e) });
+        const error = new WbError(e instanceof WbError ? e.code : 'INTERNAL', say('profile.withoutRules', { why: inner }));
+        failed.push({ label, error, why: whyOf(error) });
       }
     }
     opened.push(info);
   }
   if (failed.length === 0) return opened;
   const first = failed[0] as { error: WbError };
-  const list = failed.map((f) => `'${f.label}' (${f.error.message})`).join('; ');
+  const list = failed.map((f) => say('profile.notOpenedItem', { label: f.label, why: f.why }));
   const total = profile.sessions.length;
-  throw new WbError(
-    first.error.code,
-    `${opened.length} of ${total} session${total === 1 ? '' : 's'} of '${profile.name}' opened. Not opened as saved: ${list}`,
-    first.error.detail,
-  );
+  const params = { opened: opened.length, total, name: profile.name, list };
+  throw new WbError(first.error.code, say(total === 1 ? 'profile.partlyOpened1' : 'profile.partlyOpenedN', params), first.error.detail);
 }
 
 export function dataModule(ctx: CommandContext): HandlerModule<DataCommand> {
@@ -72,7 +72,7 @@ export function dataModule(ctx: CommandContext): HandlerModule<DataCommand> {
     handlers: {
       'capture.start': ({ sessionId, perPeer }) => recorder.startCapture(sessionId, perPeer),
       'capture.stop': ({ sessionId }) => recorder.stopCapture(sessionId),
-      'export.start': ({ sessionId, format, timeZone }) => recorder.startExport(sessionId, format, timeZone),
+      'export.start': ({ sessionId, format, timeZone, language }) => recorder.startExport(sessionId, format, timeZone, language),
       'spill.configure': ({ limitBytes }) => records.configure(limitBytes),
       'profile.list': () => profiles().list(),
       'profile.get': ({ name }) => profiles().get(name),

@@ -1,6 +1,6 @@
 /** The session log: windows by seq, search and the view start, all read from the record. */
 import { CodecError } from '../../shared/codec/types';
-import { WbError } from '../../shared/protocol';
+import { say, WbError } from '../../shared/protocol';
 import type { CommandContext, HandlerModule } from './context';
 
 export type LogCommand = 'log.read' | 'log.search' | 'log.clear';
@@ -14,7 +14,7 @@ export function logModule({ records }: CommandContext): HandlerModule<LogCommand
           return await records.search(args);
         } catch (e) {
           if (e instanceof CodecError) {
-            throw new WbError('INVALID_ARGUMENT', `filter.query: ${e.message}`, { field: 'filter.query' });
+            throw new WbError('INVALID_ARGUMENT', say('schema.searchQuery', { why: e.why ?? say('plain', { text: e.message }) }), { field: 'filter.query' });
           }
           throw e;
         }

@@ -139,15 +139,30 @@ describe('reply rules on a TCP server', () => {
     expect(rec.of('data', id).filter((d) => d.dir === 'tx')).toHaveLength(0);
   });
 
-  it('close ends the connection after the reply was written', async () => {
+  it('close ends the connection after the reply was written, naming the rule by its name', async () => {
     const { id, port } = await server({ framing: lines });
-    mgr.setRules(id, rules({ rules: [{ id: 'quit', match: { kind: 'text-equals', text: 'QUIT' }, reply: { template: 'bye\\n' }, close: true }] }));
+    const quit = { id: 'r1x9', name: 'Quit', match: { kind: 'text-equals', text: 'QUIT' }, reply: { template: 'bye\\n' }, close: true } as const;
+    mgr.setRules(id, rules({ rules: [quit] }));
     const c = await client(port);
     c.s.write('QUIT\n');
     await poll(() => c.closed());
     expect(c.got()).toBe('bye\n');
     const left = await rec.next('peer.left');
-    expect(left.reason).toBe("Closed by the reply rule 'quit'");
+    expect(left.reason).toBe("Closed by the reply rule 'Quit'");
+    expect(left.why).toEqual({ key: 'status.closedByRule', params: { name: 'Quit' } });
+  });
+
+  it('a rule without a name is named by its number, never by its id', async () => {
+    const { id, port } = await server({ framing: lines });
+    const other = { id: 'ra', match: { kind: 'text-equals', text: 'x' }, reply: { template: 'y' } } as const;
+    const quit = { id: 'r1x9', match: { kind: 'text-equals', text: 'QUIT' }, reply: { template: '' }, close: true } as const;
+    mgr.setRules(id, rules({ rules: [other, quit] }));
+    const c = await client(port);
+    c.s.write('QUIT\n');
+    await poll(() => c.closed());
+    const left = await rec.next('peer.left');
+    expect(left.reason).toBe('Closed by reply rule 2');
+    expect(left.why).toEqual({ key: 'status.closedByRuleN', params: { n: 2 } });
   });
 
   it('a rule set on a TCP client answers what the server says', async () => {

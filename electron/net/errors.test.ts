@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WbError } from '../../shared/protocol/errors';
+import { formatReason } from '../../shared/protocol/reason-format';
 import { toWbError } from './errors';
 
 const sys = (code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(`${code} from the OS`), { code, ...extra });
@@ -26,6 +27,19 @@ describe('toWbError', () => {
     expect(e.code).toBe(expected);
     expect(e.message).toBe(message);
     expect(e.detail?.sysCode).toBe(code);
+    // the same sentence as a key of the reasons table, for the UI's own language
+    expect(e.why?.key).toMatch(/^os\./);
+    expect(formatReason(e.why!)).toBe(message);
+  });
+
+  it('gives the OS reason keyed parameters a UI can show in its own words', () => {
+    expect(toWbError(sys('EADDRINUSE'), { op: 'listen', host: '::', port: 502 }).why).toEqual({ key: 'os.portInUse', params: { port: 502, host: '::' } });
+    expect(toWbError(sys('ETIMEDOUT'), { op: 'connect', host: 'plc', port: 502, timeoutMs: 1500 }).why).toEqual({
+      key: 'os.timeoutWithin',
+      params: { addr: 'plc:502', time: '1.5 s' },
+    });
+    const other = toWbError(sys('EWEIRD'), { op: 'send' });
+    expect(other.why).toEqual({ key: 'os.other', params: { message: 'EWEIRD from the OS' } });
   });
 
   it('takes address and port from the OS error when the context has none', () => {

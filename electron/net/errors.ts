@@ -5,6 +5,7 @@
  */
 import { isIPv6 } from 'node:net';
 import { WbError, type ErrorCode } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 
 export type NetOp = 'connect' | 'listen' | 'bind' | 'send' | 'resolve' | 'multicast';
 
@@ -60,62 +61,55 @@ export function toWbError(e: unknown, ctx: ErrorContext): WbError {
   const code = sys.code;
   const host = ctx.host ?? sys.address ?? sys.hostname;
   const port = ctx.port ?? sys.port;
-  const where = formatHostPort(host, port);
-  const make = (c: ErrorCode, message: string): WbError =>
-    new WbError(c, message, code !== undefined ? { sysCode: code } : undefined);
+  const addr = formatHostPort(host, port);
+  const make = (c: ErrorCode, why: Reason): WbError => new WbError(c, why, code !== undefined ? { sysCode: code } : undefined);
 
   switch (code) {
     case 'EADDRINUSE':
-      return make('ADDRESS_IN_USE', `Port ${port ?? '?'} is already in use on ${ANY_ADDRESS[host ?? ''] ?? host ?? '0.0.0.0'}`);
+      return make('ADDRESS_IN_USE', say('os.portInUse', { port: port ?? '?', host: ANY_ADDRESS[host ?? ''] ?? host ?? '0.0.0.0' }));
     case 'EADDRNOTAVAIL':
       if (ctx.op === 'multicast')
-        return make('ADDRESS_NOT_AVAILABLE', `The multicast group or interface ${host ?? ''} is not available here`.trim());
-      return make('ADDRESS_NOT_AVAILABLE', `Address ${host ?? '?'} is not on this machine`);
+        return make('ADDRESS_NOT_AVAILABLE', host ? say('os.multicastUnavailable', { host }) : say('os.multicastUnavailableAny'));
+      return make('ADDRESS_NOT_AVAILABLE', say('os.addressNotHere', { host: host ?? '?' }));
     case 'ECONNREFUSED':
-      return make('CONNECTION_REFUSED', `Connection refused by ${where} — is anything listening there?`);
+      return make('CONNECTION_REFUSED', say('os.refused', { addr }));
     case 'ECONNRESET':
     case 'EPIPE':
-      return make('CONNECTION_RESET', `The peer ${where} reset the connection`);
+      return make('CONNECTION_RESET', say('os.reset', { addr }));
     case 'ECONNABORTED':
-      return make('CONNECTION_RESET', `The connection to ${where} was aborted`);
+      return make('CONNECTION_RESET', say('os.aborted', { addr }));
     case 'ETIMEDOUT':
       return make(
         'TIMEOUT',
-        ctx.timeoutMs !== undefined
-          ? `No answer from ${where} within ${formatSeconds(ctx.timeoutMs)}`
-          : `No answer from ${where}: the connection timed out`,
+        ctx.timeoutMs !== undefined ? say('os.timeoutWithin', { addr, time: formatSeconds(ctx.timeoutMs) }) : say('os.timedOut', { addr }),
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
     case 'EAI_FAIL':
     case 'ENODATA':
-      return make('HOST_NOT_FOUND', `Host name '${ctx.host ?? sys.hostname ?? '?'}' could not be resolved`);
+      return make('HOST_NOT_FOUND', say('os.hostNotFound', { host: ctx.host ?? sys.hostname ?? '?' }));
     case 'EACCES':
     case 'EPERM':
-      if (ctx.op === 'send' && !ctx.broadcast)
-        return make('BROADCAST_DISABLED', 'Sending to a broadcast address needs the Broadcast option');
+      if (ctx.op === 'send' && !ctx.broadcast) return make('BROADCAST_DISABLED', say('os.broadcastOff'));
       if ((ctx.op === 'listen' || ctx.op === 'bind') && port !== undefined && port > 0 && port < 1024)
-        return make(
-          'PERMISSION_DENIED',
-          `Permission denied for port ${port} on ${host ?? '0.0.0.0'}: ports below 1024 need administrator rights`,
-        );
-      return make('PERMISSION_DENIED', `Permission denied (${ctx.op} ${where})`);
+        return make('PERMISSION_DENIED', say('os.lowPort', { port, host: host ?? '0.0.0.0' }));
+      return make('PERMISSION_DENIED', say('os.permission', { op: ctx.op, addr }));
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
     case 'ENETDOWN':
     case 'EHOSTDOWN':
-      return make('NETWORK_UNREACHABLE', `The network to ${where} is unreachable`);
+      return make('NETWORK_UNREACHABLE', say('os.unreachable', { addr }));
     case 'EMSGSIZE':
-      return make('PAYLOAD_TOO_LARGE', `The payload is too large for one datagram to ${where}`);
+      return make('PAYLOAD_TOO_LARGE', say('os.datagramTooLarge', { addr }));
     case 'ERR_SOCKET_DGRAM_NOT_RUNNING':
     case 'ERR_STREAM_DESTROYED':
     case 'ERR_STREAM_WRITE_AFTER_END':
     case 'EBADF':
     case 'ENOTCONN':
-      return make('NOT_CONNECTED', `Not connected to ${where}`);
+      return make('NOT_CONNECTED', say('os.notConnected', { addr }));
     default:
-      return make('SOCKET_ERROR', code ? `${sys.message}` : sys.message || 'Socket error');
+      return make('SOCKET_ERROR', sys.message ? say('os.other', { message: sys.message }) : say('os.socketError'));
   }
 }
 
@@ -123,5 +117,10 @@ export function toWbError(e: unknown, ctx: ErrorContext): WbError {
 export function asWbError(e: unknown): WbError {
   if (e instanceof WbError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  return new WbError('INTERNAL', `Internal error: ${msg}`);
+  return new WbError('INTERNAL', say('internal', { message: msg }));
+}
+
+/** An error's Reason; a WbError made from a plain sentence gets it as `plain` text. */
+export function whyOf(err: WbError): Reason {
+  return err.why ?? say('plain', { text: err.message });
 }

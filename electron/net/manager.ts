@@ -17,6 +17,7 @@
  */
 import type { ScheduleInfo, TransferInfo } from '../../shared/protocol/automation';
 import { WbError } from '../../shared/protocol/errors';
+import { say } from '../../shared/protocol/reason-format';
 import type { EngineEvent, EventSink } from '../../shared/protocol/events';
 import type { Endpoint, SendReport, SessionInfo } from '../../shared/protocol/model';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
@@ -83,7 +84,7 @@ export class SessionManager {
   /** Automation needs a session that can send now. */
   private checkRunning(id: string): void {
     const { session } = this.entry(id);
-    if (!session.isRunning) throw new WbError('NOT_CONNECTED', 'The session is stopped: start it first');
+    if (!session.isRunning) throw new WbError('NOT_CONNECTED', say('session.stoppedStartFirst'));
   }
 
   private emit(ev: EngineEvent): void {
@@ -103,7 +104,7 @@ export class SessionManager {
 
   private entry(id: string): Entry {
     const e = this.entries.get(id);
-    if (!e || e.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', `There is no session '${id}'`);
+    if (!e || e.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', say('session.notFound', { id }));
     return e;
   }
 
@@ -155,7 +156,7 @@ export class SessionManager {
         }
         // kept: it is announced like any session, its failed start in its history
       }
-      if (entry.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', `Session '${id}' was closed while opening`);
+      if (entry.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', say('session.closedWhileOpening', { id }));
       const held = entry.held;
       entry.held = [];
       entry.mode = 'live';
@@ -188,7 +189,7 @@ export class SessionManager {
     return guard(async () => {
       const entry = this.entry(id);
       this.endAutomation(id, true);
-      await entry.session.stop('Closed');
+      await entry.session.stop(say('status.closed'));
       const wasLive = entry.mode === 'live';
       entry.mode = 'dead';
       this.entries.delete(id);
@@ -294,8 +295,8 @@ export class SessionManager {
   }
 
   private endAutomation(id: string, forget: boolean): void {
-    const schedule = 'Stopped: the session stopped';
-    const transfer = 'The session stopped before the file was sent';
+    const schedule = say('schedule.sessionStopped');
+    const transfer = say('transfer.sessionStopped');
     if (forget) {
       this.scheduler.forgetSession(id, schedule);
       this.transfers.forgetSession(id, transfer);
@@ -313,7 +314,7 @@ export class SessionManager {
     return guardSync(() => {
       const { session } = this.entry(id);
       if (!(session instanceof UdpSession))
-        throw new WbError('INVALID_ARGUMENT', 'Multicast groups apply only to UDP sessions', { field: 'sessionId' });
+        throw new WbError('INVALID_ARGUMENT', say('session.multicastUdpOnly'), { field: 'sessionId' });
       session.multicast(action, group, iface);
       return this.updated(session);
     });

@@ -77,7 +77,13 @@ describe('encodePayload: errors in the user’s words', () => {
   it('BAD_HEX keeps position and char', () => {
     const e = thrown(WbError, () => encode({ kind: 'hex', hex: '01 0g' }));
     expect(e).toMatchObject({ code: 'BAD_HEX', message: "'g' at position 5 is not a hex digit", detail: { position: 5, char: 'g' } });
-    expect(e.toResult()).toEqual({ ok: false, code: 'BAD_HEX', message: e.message, detail: { position: 5, char: 'g' } });
+    expect(e.toResult()).toEqual({
+      ok: false,
+      code: 'BAD_HEX',
+      message: e.message,
+      detail: { position: 5, char: 'g' },
+      why: { key: 'hex.notDigit', params: { char: 'g', pos: 5 } },
+    });
   });
 
   it('BAD_ESCAPE keeps position and char', () => {

@@ -23,6 +23,7 @@ import { parseHex } from '../../shared/codec/hex';
 import { lineEndingText } from '../../shared/codec/line-ending';
 import { CodecError } from '../../shared/codec/types';
 import { WbError, type ErrorDetail } from '../../shared/protocol/errors';
+import { say } from '../../shared/protocol/reason-format';
 import { MAX_SEND_BYTES, type SendPayload } from '../../shared/protocol/schemas';
 import { encodeEscapedText, encodeText } from './text-codec';
 
@@ -33,10 +34,10 @@ export function codecErrorToWbError(e: unknown): WbError {
     const detail: ErrorDetail = {};
     if (e.position !== undefined) detail.position = e.position;
     if (e.char !== undefined) detail.char = e.char;
-    return new WbError(e.code, e.message, Object.keys(detail).length > 0 ? detail : undefined);
+    return new WbError(e.code, e.why ?? e.message, Object.keys(detail).length > 0 ? detail : undefined);
   }
   const message = e instanceof Error ? e.message : String(e);
-  return new WbError('INTERNAL', `Could not prepare the payload: ${message}`);
+  return new WbError('INTERNAL', say('payload.prepareFailed', { message }));
 }
 
 function encodeTextPayload(p: Extract<SendPayload, { kind: 'text' }>): Uint8Array {
@@ -80,7 +81,7 @@ export function encodePayload(payload: SendPayload): Uint8Array {
   if (bytes.length > MAX_SEND_BYTES) {
     throw new WbError(
       'PAYLOAD_TOO_LARGE',
-      `The message is ${count(bytes.length)} bytes once encoded; Wirebench sends at most ${count(MAX_SEND_BYTES)} bytes (${MAX_SEND_BYTES / (1024 * 1024)} MiB) at once`,
+      say('payload.tooLarge', { size: count(bytes.length), max: count(MAX_SEND_BYTES), mib: MAX_SEND_BYTES / (1024 * 1024) }),
     );
   }
   return bytes;

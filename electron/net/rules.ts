@@ -38,6 +38,7 @@ import { lineEndingText } from '../../shared/codec/line-ending';
 import { CodecError } from '../../shared/codec/types';
 import { ENCODING_LABELS, type Encoding } from '../../shared/protocol/encodings';
 import type { ErrorCode } from '../../shared/protocol/errors';
+import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import {
   GREETING_RULE_ID,
   type ReplySpec,
@@ -100,11 +101,11 @@ interface MutableStat {
 class ReplyError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    readonly why: Reason,
     readonly position?: number,
     readonly char?: string,
   ) {
-    super(message);
+    super(formatReason(why));
   }
 }
 
@@ -235,10 +236,13 @@ export class RuleEngine {
   private recordError(id: string, e: unknown, now: number): void {
     const s = this.stat(id);
     s.errors++;
-    const err: RuleError =
+    const why =
       e instanceof ReplyError || e instanceof CodecError
-        ? { code: e.code, message: e.message, at: now }
-        : { code: 'INTERNAL', message: `Reply not sent: ${e instanceof Error ? e.message : String(e)}`, at: now };
+        ? e.why
+        : say('reply.notSent', { why: say('plain', { text: e instanceof Error ? e.message : String(e) }) });
+    const code: ErrorCode = e instanceof ReplyError || e instanceof CodecError ? e.code : 'INTERNAL';
+    const message = why ? formatReason(why) : e instanceof Error ? e.message : String(e);
+    const err: RuleError = { code, message, ...(why ? { why } : {}), at: now };
     if ((e instanceof ReplyError || e instanceof CodecError) && e.position !== undefined) err.position = e.position;
     if ((e instanceof ReplyError || e instanceof CodecError) && e.char !== undefined) err.char = e.char;
     s.lastError = err;
@@ -277,7 +281,7 @@ export class RuleEngine {
     const push = (b: Uint8Array): void => {
       total += b.length;
       if (total > MAX_SEND_BYTES) {
-        throw new ReplyError('PAYLOAD_TOO_LARGE', `Reply not sent: it is over ${MAX_SEND_BYTES / (1024 * 1024)} MiB, the most Wirebench sends at once`);
+        throw new ReplyError('PAYLOAD_TOO_LARGE', say('reply.tooLarge', { mib: MAX_SEND_BYTES / (1024 * 1024) }));
       }
       out.push(b);
     };
@@ -297,7 +301,7 @@ export class RuleEngine {
           break;
         case 'capture': {
           const value = (typeof p.ref === 'number' ? groups?.[p.ref] : groups?.groups?.[p.ref]) ?? '';
-          push(this.encodeValue(value, `${p.written} captured`, encoding));
+          push(this.encodeValue(value, say('reply.captured', { written: p.written }), encoding));
           break;
         }
         case 'var': {
@@ -307,7 +311,7 @@ export class RuleEngine {
             : p.name === 'iso' ? date.toISOString()
             : p.name === 'peer' ? ctx.peer
             : String(count);
-          push(this.encodeValue(value, `{{${p.name}}} gave`, encoding));
+          push(this.encodeValue(value, say('reply.gave', { written: `{{${p.name}}}` }), encoding));
           break;
         }
       }
@@ -326,19 +330,19 @@ export class RuleEngine {
       if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE' || e.position === undefined) throw e;
       const position = codePointPosition(template, p.at) - 1 + e.position;
       const char = e.char ?? '';
-      throw new ReplyError('UNENCODABLE', `Reply not sent: ${unencodableMessage(char, position, encoding)} (position in the reply template)`, position, char);
+      throw new ReplyError('UNENCODABLE', say('reply.unencodableTyped', { why: unencodableMessage(char, position, encoding) }), position, char);
     }
   }
 
   /** Encode a capture or variable value; `what` says where it came from ("$1 captured"). */
-  private encodeValue(value: string, what: string, encoding: Encoding): Uint8Array {
+  private encodeValue(value: string, what: Reason, encoding: Encoding): Uint8Array {
     try {
       return encodeText(value, encoding);
     } catch (e) {
       if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE') throw e;
       const char = e.char ?? '';
       const cp = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-      throw new ReplyError('UNENCODABLE', `Reply not sent: ${what} '${char}' (U+${cp}), which cannot be encoded in ${ENCODING_LABELS[encoding]}`, undefined, char);
+      throw new ReplyError('UNENCODABLE', say('reply.unencodableValue', { what, char, cp, encoding: ENCODING_LABELS[encoding] }), undefined, char);
     }
   }
 }

@@ -19,6 +19,7 @@
  *   why they ended; all of a session's schedules go when it closes.
  */
 import { WbError } from '../../shared/protocol/errors';
+import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import type { periodicStartSchema, ScheduleInfo, sequenceStartSchema } from '../../shared/protocol/automation';
 import type { EngineEvent } from '../../shared/protocol/events';
 import type { SendTarget } from '../../shared/protocol/schemas';
@@ -55,9 +56,10 @@ interface Job {
   lastProgress: number;
 }
 
-/** "The connection closed" → "the connection closed"; "UDP …" stays. */
-function lowerFirst(s: string): string {
-  return s.length > 1 && /[A-Z]/.test(s[0] as string) && /[a-z]/.test(s[1] as string) ? s[0]!.toLowerCase() + s.slice(1) : s;
+/** Why a send failed, as a Reason ("Stopped: {why|lc}" writes "the connection closed"; "UDP …" stays). */
+function errorWhy(e: unknown): Reason {
+  if (e instanceof WbError && e.why) return e.why;
+  return say('plain', { text: e instanceof Error ? e.message : String(e) });
 }
 
 export class Scheduler {
@@ -119,8 +121,8 @@ export class Scheduler {
   stop(sessionId: string, scheduleId: string): ScheduleInfo {
     const job = this.jobs.get(scheduleId);
     if (!job || job.info.sessionId !== sessionId)
-      throw new WbError('INVALID_ARGUMENT', `There is no periodic send or sequence '${scheduleId}' in this session`, { field: 'scheduleId' });
-    this.end(job, 'Stopped by you');
+      throw new WbError('INVALID_ARGUMENT', say('schedule.notFound', { id: scheduleId }), { field: 'scheduleId' });
+    this.end(job, say('schedule.stoppedByYou'));
     return { ...job.info };
   }
 
@@ -129,18 +131,18 @@ export class Scheduler {
   }
 
   /** The session stopped: end its running schedules with `reason`. */
-  stopSession(sessionId: string, reason: string): void {
+  stopSession(sessionId: string, reason: Reason): void {
     for (const j of this.jobs.values()) if (j.info.sessionId === sessionId) this.end(j, reason);
   }
 
   /** The session is gone: end and forget its schedules. */
-  forgetSession(sessionId: string, reason: string): void {
+  forgetSession(sessionId: string, reason: Reason): void {
     this.stopSession(sessionId, reason);
     for (const [id, j] of this.jobs) if (j.info.sessionId === sessionId) this.jobs.delete(id);
   }
 
   dispose(): void {
-    for (const j of this.jobs.values()) this.end(j, 'Stopped: Wirebench is closing');
+    for (const j of this.jobs.values()) this.end(j, say('schedule.closing'));
     this.jobs.clear();
   }
 
@@ -182,26 +184,25 @@ export class Scheduler {
         if (job.stopped) return;
         const bytes = job.next();
         if (bytes === undefined) {
-          this.end(job, 'Finished');
+          this.end(job, say('schedule.finished'));
           return;
         }
         try {
           await this.host.send(job.info.sessionId, bytes, job.target);
         } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          this.end(job, `Stopped: ${lowerFirst(message)}`);
+          this.end(job, say('schedule.stoppedBy', { why: errorWhy(e) }));
           return;
         }
         job.info.sent++;
         job.onSent?.();
         if (job.info.total > 0 && job.info.sent >= job.info.total) {
-          this.end(job, 'Finished');
+          this.end(job, say('schedule.finished'));
           return;
         }
         this.progress(job, false);
       }
     } catch (e) {
-      this.end(job, `Stopped: ${e instanceof Error ? e.message : String(e)}`);
+      this.end(job, say('schedule.stoppedBy', { why: errorWhy(e) }));
     }
   }
 
@@ -216,7 +217,7 @@ export class Scheduler {
     });
   }
 
-  private end(job: Job, reason: string): void {
+  private end(job: Job, reason: Reason): void {
     if (job.stopped) return;
     job.stopped = true;
     if (job.timer !== undefined) clearTimeout(job.timer);
@@ -225,7 +226,8 @@ export class Scheduler {
     job.wake = undefined;
     wake?.();
     job.info.running = false;
-    job.info.endReason = reason;
+    job.info.endReason = formatReason(reason);
+    job.info.endWhy = reason;
     this.progress(job, true);
   }
 

@@ -7,7 +7,9 @@
 import type { Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
 import type { Endpoint } from '../../shared/protocol/model';
-import { toWbError } from './errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
+import type { SessionKind } from '../../shared/protocol/schemas';
+import { toWbError, whyOf } from './errors';
 
 export const familyOf = (address: string | undefined): 'IPv4' | 'IPv6' =>
   address !== undefined && address.includes(':') ? 'IPv6' : 'IPv4';
@@ -27,8 +29,8 @@ export function endpoint(address: string | undefined, port: number | undefined, 
 export const localOf = (s: Socket): Endpoint => endpoint(s.localAddress, s.localPort, s.localFamily);
 export const remoteOf = (s: Socket): Endpoint => endpoint(s.remoteAddress, s.remotePort, s.remoteFamily);
 
-export function describeOption(key: string, kind: string): WbError {
-  return new WbError('INVALID_ARGUMENT', `Option '${key}' does not apply to a ${kind} session`, { field: key });
+export function describeOption(key: string, kind: SessionKind): WbError {
+  return new WbError('INVALID_ARGUMENT', say('session.optionNotApplicable', { key, kind: say(`kind.${kind}`) }), { field: key });
 }
 
 /**
@@ -40,7 +42,7 @@ export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint):
   return new Promise<void>((resolve, reject) => {
     const ctx = { op: 'send' as const, host: remote.address, port: remote.port };
     if (socket.destroyed || !socket.writable || socket.writableEnded) {
-      reject(new WbError('NOT_CONNECTED', `Not connected: the connection to ${fmt(remote)} is closed`));
+      reject(new WbError('NOT_CONNECTED', say('io.closed', { addr: fmt(remote) })));
       return;
     }
     let settled = false;
@@ -57,7 +59,7 @@ export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint):
     };
     const onClose = (): void => {
       if (written) done();
-      else done(new WbError('CONNECTION_RESET', `The connection to ${fmt(remote)} closed before the data was sent`));
+      else done(new WbError('CONNECTION_RESET', say('io.closedBeforeSent', { addr: fmt(remote) })));
     };
     const onDrain = (): void => {
       if (written) done();
@@ -85,7 +87,7 @@ export interface TcpConn {
   /** this connection's writes, one after the other */
   queue: Promise<unknown>;
   /** why it closed, decided by the first of: error, peer FIN, a local end */
-  closeReason: string | undefined;
+  closeReason: Reason | undefined;
   closeError: WbError | undefined;
   /** reading paused because rule replies queue up */
   replyPaused: boolean;
@@ -127,13 +129,13 @@ export function wireTcpConn(conn: TcpConn, on: TcpConnHandlers): void {
     }
   });
   socket.on('end', () => {
-    conn.closeReason ??= 'Closed by peer';
+    conn.closeReason ??= say('status.closedByPeer');
   });
   socket.on('error', (e) => {
     if (conn.closeError) return; // one error event per connection
     const err = toWbError(e, { op: 'send', host: remote.address, port: remote.port });
     conn.closeError = err;
-    conn.closeReason ??= err.message;
+    conn.closeReason ??= whyOf(err);
     on.error(err);
   });
   socket.on('close', () => {

@@ -20,9 +20,11 @@
  * - Rule stats go out as `rules.stats` at most every 100 ms per session.
  */
 import { WbError } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { Endpoint } from '../../shared/protocol/model';
 import type { Encoding } from '../../shared/protocol/encodings';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
+import { whyOf } from './errors';
 import { RuleEngine, type Reply } from './rules';
 
 /** Who a message came from, as the session knows it. */
@@ -38,7 +40,7 @@ export interface ReplyHost {
   /** Send one reply; resolves once written. */
   deliver(bytes: Uint8Array, to: 'sender' | 'all', sender: Sender): Promise<unknown>;
   /** End the sender's connection (TCP); `reason` becomes its leave reason. */
-  closeSender(sender: Sender, reason: string): void;
+  closeSender(sender: Sender, reason: Reason): void;
   /** Stop or resume reading from this sender (TCP; UDP cannot). */
   pauseSender(sender: Sender, paused: boolean): void;
   emitStats(stats: RuleStat[]): void;
@@ -195,15 +197,23 @@ export class ReplyRunner {
       if (r.bytes.length > 0) await this.host.deliver(r.bytes, r.to, q.sender);
       if (r.close && !q.cancelled) {
         this.cancel(q);
-        const rule = r.ruleId !== undefined ? ` '${r.ruleId}'` : '';
-        this.host.closeSender(q.sender, `Closed by the reply rule${rule}`);
+        this.host.closeSender(q.sender, this.closedBy(r.ruleId));
       }
     } catch (e) {
       if (q.cancelled) return;
       const err = e instanceof WbError ? e : new WbError('INTERNAL', e instanceof Error ? e.message : String(e));
       if (GONE.has(err.code)) return;
-      this.host.emitError(new WbError(err.code, `Reply not sent: ${err.message}`, err.detail), q.sender);
+      this.host.emitError(new WbError(err.code, say('reply.notSent', { why: whyOf(err) }), err.detail), q.sender);
     }
+  }
+
+  /** Why a rule closed the connection: the rule by its name, or by its number when it has none. */
+  private closedBy(ruleId: string | undefined): Reason {
+    const rules = this.ruleSet?.rules ?? [];
+    const i = ruleId === undefined ? -1 : rules.findIndex((r) => r.id === ruleId);
+    const name = rules[i]?.name?.trim();
+    if (name) return say('status.closedByRule', { name });
+    return i >= 0 ? say('status.closedByRuleN', { n: i + 1 }) : say('status.closedByRules');
   }
 
   private markStats(): void {

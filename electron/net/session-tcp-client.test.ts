@@ -201,9 +201,10 @@ describe('tcp-client', () => {
 
   it('a GBK character split over two writes shows whole in the log', async () => {
     // 你好 in GBK: C4 E3 BA C3; split in the middle of 好
+    let peer: import('node:net').Socket | undefined;
     const srv = await rawServer((s) => {
+      peer = s;
       s.write(Buffer.from('c4e3ba', 'hex'));
-      setTimeout(() => s.write(Buffer.from('c3', 'hex')), 100);
     });
     cleanups.push(srv.close);
     // what the user sees is the log, decoded when read: through the backend
@@ -216,6 +217,9 @@ describe('tcp-client', () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
     const { sessionId } = await w.call('session.open', { config: cfg({ port: srv.port, rxEncoding: 'gbk' }) });
+    // the second half goes out only once the first has arrived: two reads, never coalesced under load
+    await w.untilRows(sessionId, (r) => r.some((x) => x.dir === 'rx'));
+    peer!.write(Buffer.from('c3', 'hex'));
     const rows = await w.untilRows(sessionId, (r) => Buffer.concat(r.filter((x) => x.dir === 'rx').map((x) => x.bytes ?? new Uint8Array())).length === 4);
     const rx = textsOf(rows);
     expect(rx.length).toBeGreaterThanOrEqual(2);

@@ -10,9 +10,10 @@
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 import { zeroCounters, type Counters, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpClientConfig } from '../../shared/protocol/schemas';
-import { formatHostPort, formatSeconds, toWbError } from './errors';
+import { formatHostPort, formatSeconds, toWbError, whyOf } from './errors';
 import {
   SessionBase,
   describeOption,
@@ -68,7 +69,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   /** Resolves when connected, or (reconnect on) when the first attempt failed and a retry is scheduled. */
   start(): Promise<void> {
     this.cancelTimers();
-    this.teardown('Restarted');
+    this.teardown(say('status.restarted'));
     this.retries = 0;
     const gen = ++this.generation;
     return this.attempt(gen);
@@ -77,7 +78,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   private async attempt(gen: number): Promise<void> {
     this.remote = undefined;
     this.local = undefined;
-    this.setStatus('connecting', `Connecting to ${this.target}`);
+    this.setStatus('connecting', say('status.connecting', { addr: this.target }));
     try {
       await this.connectOnce(gen);
     } catch (e) {
@@ -85,7 +86,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
       if (gen !== this.generation) throw err; // stopped meanwhile
       this.emitError(err);
       if (!this.scheduleReconnect(gen, err)) {
-        this.setStatus('error', err.message, err);
+        this.setStatus('error', whyOf(err), err);
         throw err;
       }
     }
@@ -104,16 +105,17 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
         socket?.destroy();
         reject(e);
       };
-      this.abortAttempt = () => fail(new WbError('NOT_CONNECTED', 'Stopped before the connection was made'));
+      const stopped = (): WbError => new WbError('NOT_CONNECTED', say('client.stoppedBeforeConnect'));
+      this.abortAttempt = () => fail(stopped());
       this.connectTimer = setTimeout(() => {
         this.connectTimer = undefined;
-        fail(new WbError('TIMEOUT', `No answer from ${this.target} within ${formatSeconds(cfg.connectTimeoutMs)}`, { sysCode: 'ETIMEDOUT' }));
+        fail(new WbError('TIMEOUT', say('os.timeoutWithin', { addr: this.target, time: formatSeconds(cfg.connectTimeoutMs) }), { sysCode: 'ETIMEDOUT' }));
       }, cfg.connectTimeoutMs);
 
       const resolveHost = isIP(cfg.host) ? Promise.resolve({ address: cfg.host, family: isIP(cfg.host) }) : lookup(cfg.host);
       resolveHost.then(
         ({ address, family }) => {
-          if (settled || gen !== this.generation) return fail(new WbError('NOT_CONNECTED', 'Stopped before the connection was made'));
+          if (settled || gen !== this.generation) return fail(stopped());
           socket = connect({
             host: address,
             port: cfg.port,
@@ -173,7 +175,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
       close: () => this.onClosed(conn, gen),
     });
     if (this.readPaused) socket.pause();
-    this.setStatus('connected', `Connected to ${formatEndpoint(remote)}`);
+    this.setStatus('connected', say('status.connected', { addr: formatEndpoint(remote) }));
     this.replies.onConnect(meta);
   }
 
@@ -183,7 +185,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     if (this.conn !== conn) return; // stop()/restart already reported it
     this.replies.forget({ peerId: CLIENT_PEER_ID, remote: conn.remote });
     this.conn = undefined;
-    const reason = conn.closeReason ?? 'Connection closed';
+    const reason = conn.closeReason ?? say('status.connectionClosed');
     this.setStatus('closed', reason, conn.closeError);
     if (gen === this.generation) this.scheduleReconnect(gen, conn.closeError);
   }
@@ -193,13 +195,13 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     const rc = this.config.reconnect;
     if (!rc.enabled) return false;
     if (rc.maxAttempts > 0 && this.retries >= rc.maxAttempts) {
-      const why = lastError ? `: ${lastError.message}` : '';
-      this.setStatus('error', `Gave up after ${this.retries} reconnect attempts${why}`, lastError);
+      const n = this.retries;
+      this.setStatus('error', lastError ? say('status.gaveUpWhy', { n, why: whyOf(lastError) }) : say('status.gaveUp', { n }), lastError);
       return true; // handled: state error (only reached from a retry, never from start())
     }
     const attemptNo = this.retries + 1;
     const delay = Math.min(rc.initialDelayMs * 2 ** Math.min(this.retries, 30), rc.maxDelayMs);
-    this.setStatus('reconnecting', `Reconnecting in ${formatSeconds(delay)} (attempt ${attemptNo})`, lastError);
+    this.setStatus('reconnecting', say('status.reconnecting', { delay: formatSeconds(delay), n: attemptNo }), lastError);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (gen !== this.generation) return;
@@ -211,7 +213,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     return true;
   }
 
-  async stop(reason = 'Stopped'): Promise<void> {
+  async stop(reason: Reason = say('status.stopped')): Promise<void> {
     this.generation++;
     this.cancelTimers();
     const hadSomething = this.conn !== undefined || this.state !== 'closed';
@@ -220,7 +222,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   }
 
   /** Destroys the connection (or the attempt in progress); resolves once it has closed. */
-  private teardown(reason: string): Promise<void> {
+  private teardown(reason: Reason): Promise<void> {
     this.abortAttempt?.();
     this.replies.cancelAll();
     const conn = this.conn;
@@ -253,7 +255,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   }
 
   /** A reply rule ends the connection: FIN now, destroyed if the server does not close within a second. */
-  protected closeSender(_sender: Sender, reason: string): void {
+  protected closeSender(_sender: Sender, reason: Reason): void {
     const conn = this.conn;
     if (!conn || conn.socket.closed) return;
     conn.closeReason ??= reason;
@@ -266,9 +268,9 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
 
   async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
     if (target.kind !== 'default' && target.kind !== 'all' && !(target.kind === 'peer' && target.peerId === CLIENT_PEER_ID))
-      throw new WbError('INVALID_ARGUMENT', 'A TCP client sends only to its own connection', { field: 'target' });
+      throw new WbError('INVALID_ARGUMENT', say('client.ownConnectionOnly'), { field: 'target' });
     const conn = this.conn;
-    if (!conn) throw new WbError('NOT_CONNECTED', `Not connected to ${this.target}`);
+    if (!conn) throw new WbError('NOT_CONNECTED', say('os.notConnected', { addr: this.target }));
     await queueWrite(conn, bytes);
     this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters);
     this.emitCounters();
@@ -294,7 +296,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
 
   protected applyOptions(o: SessionOptions): void {
     for (const key of ['maxClients', 'remoteHost', 'remotePort', 'broadcast', 'multicastTtl', 'multicastLoopback', 'multicastInterface'] as const)
-      if (o[key] !== undefined) throw describeOption(key, 'TCP client');
+      if (o[key] !== undefined) throw describeOption(key, 'tcp-client');
     const next = { ...this.config };
     if (o.noDelay !== undefined) next.noDelay = o.noDelay;
     if (o.keepAlive !== undefined) next.keepAlive = o.keepAlive;
@@ -307,13 +309,13 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     }
     if (o.reconnect && !o.reconnect.enabled && this.reconnectTimer !== undefined) {
       this.cancelTimers();
-      this.setStatus('closed', 'Auto-reconnect turned off');
+      this.setStatus('closed', say('status.reconnectOff'));
     }
   }
 
   async disconnectPeer(peerId: string): Promise<void> {
-    if (peerId !== CLIENT_PEER_ID || !this.conn) throw new WbError('PEER_NOT_FOUND', `No connection '${peerId}' in this session`);
-    await this.stop('Disconnected');
+    if (peerId !== CLIENT_PEER_ID || !this.conn) throw new WbError('PEER_NOT_FOUND', say('client.noConnection', { peerId }));
+    await this.stop(say('status.disconnected'));
   }
 
   setReadPaused(paused: boolean): void {

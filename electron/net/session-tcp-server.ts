@@ -8,9 +8,10 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
+import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import { zeroCounters, type Counters, type Endpoint, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpServerConfig } from '../../shared/protocol/schemas';
-import { formatHostPort, toWbError } from './errors';
+import { formatHostPort, toWbError, whyOf } from './errors';
 import {
   SessionBase,
   describeOption,
@@ -33,6 +34,9 @@ import {
   type TcpConn,
 } from './session-io';
 import type { Sender } from './session-replies';
+
+/** A peer.left event's `reason` (English) and `why`. */
+const leaveReason = (why: Reason): { reason: string; why: Reason } => ({ reason: formatReason(why), why });
 
 /** How long a disconnected peer gets to finish its FIN handshake before it is destroyed. */
 const DISCONNECT_GRACE_MS = 1000;
@@ -61,7 +65,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   start(): Promise<void> {
     const cfg = this.config;
     this.local = undefined;
-    this.setStatus('connecting', `Opening port ${cfg.port} on ${cfg.host}`);
+    this.setStatus('connecting', say('status.opening', { port: cfg.port, host: cfg.host }));
     return new Promise<void>((resolve, reject) => {
       const server = createServer({ noDelay: cfg.noDelay, keepAlive: cfg.keepAlive });
       let listening = false;
@@ -74,7 +78,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
           const current = this.server === server;
           if (current) this.server = undefined;
           server.close();
-          if (current) this.setStatus('error', err.message, err);
+          if (current) this.setStatus('error', whyOf(err), err);
           fail(err);
         } else {
           this.emitError(err);
@@ -99,13 +103,13 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
           const a = server.address();
           if (a && typeof a === 'object') this.local = endpoint(a.address, a.port, a.family);
           const where = this.local ? formatEndpoint(this.local) : formatHostPort(cfg.host, cfg.port);
-          this.setStatus('listening', `Listening on ${where}`);
+          this.setStatus('listening', say('status.listening', { addr: where }));
           resolve();
         });
       } catch (e) {
         const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
         this.server = undefined;
-        this.setStatus('error', err.message, err);
+        this.setStatus('error', whyOf(err), err);
         fail(err);
       }
     });
@@ -117,7 +121,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     const max = this.config.maxClients;
     if (max > 0 && this.peerMap.size >= max) {
       this.emitError(
-        new WbError('MAX_CLIENTS', `Max clients (${max}) reached: refused ${formatEndpoint(remote)}`),
+        new WbError('MAX_CLIENTS', say('server.maxClients', { max, addr: formatEndpoint(remote) })),
         undefined,
         remote,
       );
@@ -160,19 +164,19 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       sessionId: this.id,
       peerId: peer.peerId,
       remote: peer.remote,
-      reason: peer.closeReason ?? 'Connection closed',
+      ...leaveReason(peer.closeReason ?? say('status.connectionClosed')),
     });
     this.emitCounters();
   }
 
-  async stop(reason = 'Stopped'): Promise<void> {
+  async stop(reason: Reason = say('status.stopped')): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    this.attempt?.fail(new WbError('NOT_CONNECTED', 'Stopped before the server was listening'));
+    this.attempt?.fail(new WbError('NOT_CONNECTED', say('server.stoppedBeforeListening')));
     this.replies.cancelAll();
     const closing: Promise<void>[] = [];
     for (const peer of this.peerMap.values()) {
-      peer.closeReason ??= 'Server stopped';
+      peer.closeReason ??= say('status.serverStopped');
       closing.push(this.destroyPeer(peer));
     }
     if (server) {
@@ -196,8 +200,8 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
 
   async disconnectPeer(peerId: string): Promise<void> {
     const peer = this.peerMap.get(peerId);
-    if (!peer) throw new WbError('PEER_NOT_FOUND', `No client '${peerId}' is connected to this server`);
-    peer.closeReason ??= 'Disconnected by you';
+    if (!peer) throw new WbError('PEER_NOT_FOUND', say('server.noSuchClient', { peerId }));
+    peer.closeReason ??= say('status.disconnectedByYou');
     if (peer.socket.closed) return;
     await new Promise<void>((resolve) => {
       peer.socket.once('close', () => resolve());
@@ -210,7 +214,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     return this.send(bytes, { kind: 'peer', peerId: sender.peerId });
   }
 
-  protected closeSender(sender: Sender, reason: string): void {
+  protected closeSender(sender: Sender, reason: Reason): void {
     const peer = sender.peerId !== undefined ? this.peerMap.get(sender.peerId) : undefined;
     if (!peer || peer.socket.closed) return;
     peer.closeReason ??= reason;
@@ -226,13 +230,13 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     let peers: Peer[];
     if (target.kind === 'peer') {
       const p = this.peerMap.get(target.peerId);
-      if (!p) throw new WbError('PEER_NOT_FOUND', `No client '${target.peerId}' is connected to this server`);
+      if (!p) throw new WbError('PEER_NOT_FOUND', say('server.noSuchClient', { peerId: target.peerId }));
       peers = [p];
     } else if (target.kind === 'all' || target.kind === 'default') {
       peers = [...this.peerMap.values()];
-      if (peers.length === 0) throw new WbError('NO_TARGET', 'No client is connected to this server');
+      if (peers.length === 0) throw new WbError('NO_TARGET', say('server.noClients'));
     } else {
-      throw new WbError('INVALID_ARGUMENT', 'A TCP server sends to one client or to all clients', { field: 'target' });
+      throw new WbError('INVALID_ARGUMENT', say('server.targets'), { field: 'target' });
     }
     const results = await Promise.allSettled(
       peers.map(async (p) => {
@@ -274,7 +278,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
 
   protected applyOptions(o: SessionOptions): void {
     for (const key of ['reconnect', 'remoteHost', 'remotePort', 'broadcast', 'multicastTtl', 'multicastLoopback', 'multicastInterface'] as const)
-      if (o[key] !== undefined) throw describeOption(key, 'TCP server');
+      if (o[key] !== undefined) throw describeOption(key, 'tcp-server');
     const next = { ...this.config };
     if (o.noDelay !== undefined) next.noDelay = o.noDelay;
     if (o.keepAlive !== undefined) next.keepAlive = o.keepAlive;

@@ -12,9 +12,10 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { WbError } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/protocol/model';
 import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
-import { toWbError } from './errors';
+import { toWbError, whyOf } from './errors';
 import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
 import { StartAttempt } from './session-io';
@@ -40,14 +41,10 @@ function ipv4ToInt(a: string): number | undefined {
 }
 
 /** Why `host` cannot be bound by a socket of `family`, or undefined when it can. */
-export function familyMismatch(family: 'udp4' | 'udp6', host: string): string | undefined {
+export function familyMismatch(family: 'udp4' | 'udp6', host: string): Reason | undefined {
   const v = isIP(host);
-  if (family === 'udp4' && v === 6) {
-    return `The bind address ${host} is IPv6, but this UDP session is IPv4 (udp4): choose IPv6 (udp6), or an IPv4 address such as 0.0.0.0`;
-  }
-  if (family === 'udp6' && v === 4) {
-    return `The bind address ${host} is IPv4, but this UDP session is IPv6 (udp6): choose IPv4 (udp4), or bind to :: (any address), which receives IPv4 too`;
-  }
+  if (family === 'udp4' && v === 6) return say('udp.bindIsV6', { host });
+  if (family === 'udp6' && v === 4) return say('udp.bindIsV4', { host });
   return undefined;
 }
 
@@ -91,11 +88,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const cfg = this.config;
     const host = cfg.bindAddress || (cfg.family === 'udp6' ? '::' : '0.0.0.0');
     this.local = undefined;
-    this.setStatus('connecting', `Binding port ${cfg.bindPort} on ${host}`);
+    this.setStatus('connecting', say('status.binding', { port: cfg.bindPort, host }));
     const mismatch = familyMismatch(cfg.family, host);
     if (mismatch) {
       const err = new WbError('INVALID_ARGUMENT', mismatch, { field: 'bindAddress' });
-      this.setStatus('error', err.message, err);
+      this.setStatus('error', mismatch, err);
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {
@@ -115,7 +112,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
           } catch {
             // already closed
           }
-          if (current) this.setStatus('error', err.message, err);
+          if (current) this.setStatus('error', whyOf(err), err);
           fail(err);
         } else {
           this.emitError(err);
@@ -135,7 +132,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
         this.local = endpoint(a.address, a.port, a.family);
         this.applySocketOptions(socket);
         this.rejoinGroups(socket);
-        this.setStatus('open', `Bound to ${formatEndpoint(this.local)}`);
+        this.setStatus('open', say('status.bound', { addr: formatEndpoint(this.local) }));
         resolve();
       });
       this.socket = socket;
@@ -196,10 +193,10 @@ export class UdpSession extends SessionBase<UdpConfig> {
     this.rxChunk(rx, msg, { remote });
   }
 
-  async stop(reason = 'Stopped'): Promise<void> {
+  async stop(reason: Reason = say('status.stopped')): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
-    this.attempt?.fail(new WbError('NOT_CONNECTED', 'Stopped before the UDP socket was bound'));
+    this.attempt?.fail(new WbError('NOT_CONNECTED', say('udp.stoppedBeforeBound')));
     this.replies.cancelAll();
     for (const rx of this.sources.values()) this.disposeRx(rx);
     this.sources.clear();
@@ -220,19 +217,17 @@ export class UdpSession extends SessionBase<UdpConfig> {
       case 'default': {
         const { remoteHost, remotePort } = this.config;
         if (!remoteHost || remotePort === undefined)
-          throw new WbError('NO_TARGET', 'No default remote is set: enter a remote host and port');
+          throw new WbError('NO_TARGET', say('udp.noDefaultRemote'));
         return { host: remoteHost, port: remotePort };
       }
       case 'address':
         return { host: target.host, port: target.port };
       case 'last-sender':
         if (!this.lastSender)
-          throw new WbError('NO_TARGET', 'Nothing has been received yet, so there is no sender to reply to');
+          throw new WbError('NO_TARGET', say('udp.noSender'));
         return { host: this.lastSender.address, port: this.lastSender.port };
       default:
-        throw new WbError('INVALID_ARGUMENT', 'A UDP session sends to its default remote, an address or the last sender', {
-          field: 'target',
-        });
+        throw new WbError('INVALID_ARGUMENT', say('udp.targets'), { field: 'target' });
     }
   }
 
@@ -251,14 +246,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   async send(bytes: Uint8Array, target: SendTarget): Promise<SendReport> {
     const socket = this.socket;
-    if (!socket || this.state !== 'open') throw new WbError('NOT_CONNECTED', 'The UDP socket is not open: start the session first');
+    if (!socket || this.state !== 'open') throw new WbError('NOT_CONNECTED', say('udp.notOpen'));
     const max = this.maxPayload;
     if (bytes.length > max) {
-      const over = this.config.family === 'udp6' ? 'IPv6' : 'IPv4';
-      throw new WbError(
-        'PAYLOAD_TOO_LARGE',
-        `The payload is ${n(bytes.length)} bytes; one UDP datagram over ${over} carries at most ${n(max)} bytes`,
-      );
+      const ip = this.config.family === 'udp6' ? 'IPv6' : 'IPv4';
+      throw new WbError('PAYLOAD_TOO_LARGE', say('udp.tooLarge', { size: n(bytes.length), ip, max: n(max) }));
     }
     const { host, port } = await this.resolveTarget(target);
     let address = host;
@@ -270,18 +262,13 @@ export class UdpSession extends SessionBase<UdpConfig> {
       }
     }
     if (this.config.family === 'udp4' && isIP(address) === 6)
-      throw new WbError('INVALID_ARGUMENT', `The IPv6 address ${address} needs a UDP session of family udp6`, { field: 'host' });
+      throw new WbError('INVALID_ARGUMENT', say('udp.needsUdp6', { address }), { field: 'host' });
     const bound = this.local?.address;
     if (this.config.family === 'udp6' && isIP(address) === 4 && bound !== undefined && bound !== '::' && !bound.startsWith('::ffff:')) {
-      throw new WbError(
-        'INVALID_ARGUMENT',
-        `This UDP session is bound to the IPv6 address ${bound}, so it cannot reach the IPv4 address ${address}: ` +
-          `send from a udp4 session, or bind this one to :: (any address), which reaches IPv4 too`,
-        { field: 'host' },
-      );
+      throw new WbError('INVALID_ARGUMENT', say('udp.boundV6NoV4', { bound, address }), { field: 'host' });
     }
     if (!this.config.broadcast && isBroadcastAddress(address))
-      throw new WbError('BROADCAST_DISABLED', `Sending to the broadcast address ${address} needs the Broadcast option`);
+      throw new WbError('BROADCAST_DISABLED', say('udp.broadcastOff', { address }));
     const sendTo = this.config.family === 'udp6' && isIP(address) === 4 ? `::ffff:${address}` : address;
     const remote = endpoint(address, port);
     await new Promise<void>((resolve, reject) => {
@@ -300,7 +287,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   multicast(action: 'join' | 'leave', group: string, iface?: string): void {
     const s = this.socket;
-    if (!s || this.state !== 'open') throw new WbError('NOT_CONNECTED', 'The UDP socket is not open: start the session first');
+    if (!s || this.state !== 'open') throw new WbError('NOT_CONNECTED', say('udp.notOpen'));
     const key = iface ? `${group}@${iface}` : group;
     try {
       if (action === 'join') {
@@ -312,11 +299,14 @@ export class UdpSession extends SessionBase<UdpConfig> {
       }
     } catch (e) {
       const err = toWbError(e, { op: 'multicast', host: group });
-      const verb = action === 'join' ? 'join' : 'leave';
       const sys = err.detail?.sysCode;
+      const why = whyOf(err);
+      const join = action === 'join';
       throw new WbError(
         err.code === 'SOCKET_ERROR' || err.code === 'ADDRESS_NOT_AVAILABLE' ? 'ADDRESS_NOT_AVAILABLE' : err.code,
-        `Could not ${verb} the multicast group ${group}${iface ? ` on ${iface}` : ''}: ${err.message}`,
+        iface
+          ? say(join ? 'udp.joinFailedOn' : 'udp.leaveFailedOn', { group, iface, why })
+          : say(join ? 'udp.joinFailed' : 'udp.leaveFailed', { group, why }),
         sys ? { sysCode: sys } : undefined,
       );
     }
@@ -340,7 +330,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   protected applyOptions(o: SessionOptions): void {
     for (const key of ['noDelay', 'keepAlive', 'maxClients', 'reconnect'] as const)
-      if (o[key] !== undefined) throw describeOption(key, 'UDP');
+      if (o[key] !== undefined) throw describeOption(key, 'udp');
     const next = { ...this.config };
     if (o.remoteHost !== undefined) next.remoteHost = o.remoteHost || undefined;
     if (o.remotePort !== undefined) next.remotePort = o.remotePort;
@@ -363,7 +353,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
   }
 
   async disconnectPeer(peerId: string): Promise<void> {
-    throw new WbError('PEER_NOT_FOUND', `A UDP session has no connected peers ('${peerId}')`);
+    throw new WbError('PEER_NOT_FOUND', say('udp.noPeers', { peerId }));
   }
 
   setReadPaused(_paused: boolean): void {

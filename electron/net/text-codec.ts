@@ -16,6 +16,7 @@ import { escapeSourcePosition } from '../../shared/codec/escapes';
 import { codePointAtIndex, codePointPosition } from '../../shared/codec/hex';
 import { CodecError } from '../../shared/codec/types';
 import { ENCODINGS, ENCODING_LABELS, type Encoding } from '../../shared/protocol/encodings';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 
 const SUPPORTED: ReadonlySet<string> = new Set(ENCODINGS);
 
@@ -25,7 +26,7 @@ export function isSupportedEncoding(e: string): e is Encoding {
 
 function requireEncoding(e: string): asserts e is Encoding {
   if (!isSupportedEncoding(e)) {
-    throw new CodecError('UNKNOWN_ENCODING', `Wirebench does not support the text encoding '${e}'`);
+    throw new CodecError('UNKNOWN_ENCODING', say('codec.unknownEncoding', { name: e }));
   }
 }
 
@@ -37,12 +38,14 @@ function asBuffer(bytes: Uint8Array): Buffer {
 const NO_BOM_ENCODE = { addBOM: false } as const;
 const KEEP_BOM_DECODE = { stripBOM: false } as const;
 
-/** The error message for a character `encoding` cannot represent. */
-export function unencodableMessage(char: string, position: number, encoding: Encoding): string {
-  const cp = char.codePointAt(0) ?? 0;
-  const hex = cp.toString(16).toUpperCase().padStart(4, '0');
-  const what = cp >= 0xd800 && cp <= 0xdfff ? `The lone surrogate U+${hex}` : `The character '${char}' (U+${hex})`;
-  return `${what} at position ${position} cannot be encoded in ${ENCODING_LABELS[encoding]}`;
+/** Why a character `encoding` cannot represent was refused. */
+export function unencodableMessage(char: string, position: number, encoding: Encoding): Reason {
+  const code = char.codePointAt(0) ?? 0;
+  const cp = code.toString(16).toUpperCase().padStart(4, '0');
+  const label = ENCODING_LABELS[encoding];
+  return code >= 0xd800 && code <= 0xdfff
+    ? say('codec.unencodableSurrogate', { cp, pos: position, encoding: label })
+    : say('codec.unencodable', { char, cp, pos: position, encoding: label });
 }
 
 /** Lone UTF-16 surrogates are not characters in any encoding. */

@@ -18,6 +18,7 @@
  *   answer; a session's transfers go when it closes.
  */
 import { WbError } from '../../shared/protocol/errors';
+import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import type { TransferInfo } from '../../shared/protocol/automation';
 import type { EngineEvent } from '../../shared/protocol/events';
 import type { SendReport } from '../../shared/protocol/model';
@@ -89,14 +90,14 @@ export class Transfers {
     this.assertRunning(t);
     const { info } = t;
     if (info.sent + bytes.length > info.size) {
-      throw this.fail(t, `The file is longer than announced: ${n(info.sent + bytes.length)} of ${n(info.size)} bytes`, 'INVALID_ARGUMENT');
+      throw this.fail(t, say('transfer.longer', { sent: n(info.sent + bytes.length), size: n(info.size) }), 'INVALID_ARGUMENT');
     }
     try {
       await this.host.send(info.sessionId, bytes, t.target);
     } catch (e) {
       if (info.error !== undefined || info.cancelled) throw this.endedError(t);
       const err = e instanceof WbError ? e : new WbError('WRITE_FAILED', e instanceof Error ? e.message : String(e));
-      throw this.fail(t, err.message, err.code);
+      throw this.fail(t, err.why ?? say('plain', { text: err.message }), err.code);
     }
     info.sent += bytes.length;
     this.progress(t, false);
@@ -109,7 +110,7 @@ export class Transfers {
     await t.tail;
     this.assertRunning(t);
     const { info } = t;
-    if (info.sent !== info.size) throw this.fail(t, `The file ended early: ${n(info.sent)} of ${n(info.size)} bytes sent`, 'INVALID_ARGUMENT');
+    if (info.sent !== info.size) throw this.fail(t, say('transfer.short', { sent: n(info.sent), size: n(info.size) }), 'INVALID_ARGUMENT');
     info.done = true;
     this.progress(t, true);
     return { ...info };
@@ -129,21 +130,21 @@ export class Transfers {
   }
 
   /** The session stopped: its running transfers fail with `reason`. */
-  stopSession(sessionId: string, reason: string): void {
+  stopSession(sessionId: string, reason: Reason): void {
     for (const t of this.map.values()) {
       if (t.info.sessionId === sessionId && this.running(t)) this.fail(t, reason, 'NOT_CONNECTED');
     }
   }
 
   /** The session is gone: fail and forget its transfers. */
-  forgetSession(sessionId: string, reason: string): void {
+  forgetSession(sessionId: string, reason: Reason): void {
     this.stopSession(sessionId, reason);
     for (const [id, t] of this.map) if (t.info.sessionId === sessionId) this.map.delete(id);
   }
 
   private get(transferId: string): Transfer {
     const t = this.map.get(transferId);
-    if (!t) throw new WbError('INVALID_ARGUMENT', `There is no file transfer '${transferId}'`, { field: 'transferId' });
+    if (!t) throw new WbError('INVALID_ARGUMENT', say('transfer.notFound', { id: transferId }), { field: 'transferId' });
     return t;
   }
 
@@ -157,15 +158,16 @@ export class Transfers {
 
   private endedError(t: Transfer): WbError {
     const { info } = t;
-    if (info.cancelled) return new WbError('INVALID_ARGUMENT', `The transfer of ${info.name} was cancelled`);
-    if (info.error !== undefined) return new WbError('WRITE_FAILED', info.error);
-    return new WbError('INVALID_ARGUMENT', `The transfer of ${info.name} has already ended`);
+    if (info.cancelled) return new WbError('INVALID_ARGUMENT', say('transfer.cancelled', { name: info.name }));
+    if (info.error !== undefined) return new WbError('WRITE_FAILED', info.errorWhy ?? info.error);
+    return new WbError('INVALID_ARGUMENT', say('transfer.ended', { name: info.name }));
   }
 
-  private fail(t: Transfer, message: string, code: WbError['code']): WbError {
-    t.info.error = message;
+  private fail(t: Transfer, why: Reason, code: WbError['code']): WbError {
+    t.info.error = formatReason(why);
+    t.info.errorWhy = why;
     this.progress(t, true);
-    return new WbError(code, message);
+    return new WbError(code, why);
   }
 
   private progress(t: Transfer, force: boolean): void {

@@ -12,8 +12,8 @@ import { connect, exportDone, makeBackend, openSession, rxMessagesReached, sleep
 const TSHARK = '/usr/bin/tshark';
 const N = 5000;
 
-async function exportOf(t: TestBackend, sessionId: string, format: string): Promise<{ start: ExportInfo; end: ExportInfo; text: string }> {
-  const start = await t.call('export.start', { sessionId, format, timeZone: 'utc' });
+async function exportOf(t: TestBackend, sessionId: string, format: string, language?: string): Promise<{ start: ExportInfo; end: ExportInfo; text: string }> {
+  const start = await t.call('export.start', { sessionId, format, timeZone: 'utc', ...(language ? { language } : {}) });
   const end = (await exportDone(t, start.exportId)).export;
   return { start, end, text: readFileSync(end.path, 'utf8') };
 }
@@ -61,11 +61,19 @@ describe('export', () => {
 
     const txt = await exportOf(t, s.sessionId, 'txt-text');
     const lines = txt.text.trimEnd().split('\n');
-    expect(lines[0]).toBe('# Text decoded as UTF-8');
-    expect(lines).toHaveLength(N + 2);
-    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} RX 127\.0\.0\.1:\d+ \(9 B\) line 0 é$/);
+    expect(lines[0]).toMatch(/^# Wirebench log export of session 'Lines' \(TCP\), made \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \(UTC\)$/);
+    expect(lines[1]).toBe(`# ${(N + 1).toLocaleString('en-US')} messages, received (RX) and sent (TX), oldest first`);
+    expect(lines[2]).toMatch(/^# Each line: time \(UTC\), RX or TX, the other end, \(length in bytes\), then the text decoded as UTF-8; /);
+    expect(lines).toHaveLength(N + 4);
+    expect(lines[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} RX 127\.0\.0\.1:\d+ \(9 B\) line 0 é$/);
 
-    const hex = await exportOf(t, s.sessionId, 'txt-hexdump');
+    const hex = await exportOf(t, s.sessionId, 'txt-hexdump', 'zh-CN');
+    expect(hex.start.language).toBe('zh-CN');
+    expect(hex.text.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/^# Wirebench 日志导出：会话“Lines”（TCP），导出于 \d{4}-.*（UTC）$/),
+      `# 共 ${(N + 1).toLocaleString('en-US')} 条消息，包括接收（RX）和发送（TX），按时间先后排列`,
+      expect.stringMatching(/^# 每条消息：先是一行时间（UTC）.*Hexdump/),
+    ]);
     expect(hex.end.name).toMatch(/-hexdump\.txt$/);
     expect(hex.text).toContain('6c 69 6e 65 20 30 20 c3  a9');
 

@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../store/private';
 import { WbError } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { ExportFormat, ExportInfo } from '../../shared/protocol/automation';
 import { createExportWriter, type ExportOptions } from './export/writers';
 import type { CaptureRecord } from './export/record';
@@ -35,7 +36,11 @@ export interface ExportJob {
   progressMs?: number;
 }
 
-const describe = (e: unknown): string => (e instanceof WbError ? e.message : `Could not export: ${e instanceof Error ? e.message : String(e)}`);
+const describe = (e: unknown): { error: string; errorWhy?: Reason } => {
+  if (e instanceof WbError) return { error: e.message, ...(e.why ? { errorWhy: e.why } : {}) };
+  const errorWhy = say('export.failed', { detail: e instanceof Error ? e.message : String(e) });
+  return { error: new WbError('WRITE_FAILED', errorWhy).message, errorWhy };
+};
 
 /** Run the export to its end. Never rejects: the last progress report carries any error. */
 export async function runExport(job: ExportJob): Promise<ExportInfo> {
@@ -47,7 +52,7 @@ export async function runExport(job: ExportJob): Promise<ExportInfo> {
   const writer = createExportWriter(info.format, out, job.options);
   try {
     for await (const rec of job.snapshot.read()) {
-      if (job.cancelled()) throw new WbError('WRITE_FAILED', 'The export was cancelled because Wirebench is closing');
+      if (job.cancelled()) throw new WbError('WRITE_FAILED', say('export.cancelled'));
       const wait = writer.write(rec);
       if (wait) await wait;
       info.records += 1;
@@ -61,7 +66,7 @@ export async function runExport(job: ExportJob): Promise<ExportInfo> {
     await writer.end();
     info.bytes = out.bytesWritten;
   } catch (e) {
-    info.error = describe(e);
+    Object.assign(info, describe(e));
     out.destroy();
   }
   info.done = true;

@@ -7,9 +7,10 @@
  * Files: `<dataDir>/captures/`, `<dataDir>/exports/`.
  */
 import { join } from 'node:path';
-import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo } from '../../shared/protocol/automation';
+import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo, ExportLanguage } from '../../shared/protocol/automation';
 import { ENCODING_LABELS } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { EngineEvent, NetEvent } from '../../shared/protocol/events';
 import type { Endpoint } from '../../shared/protocol/model';
 import { ensurePrivateDirAsync } from '../store/private';
@@ -32,10 +33,10 @@ interface Capturing {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-function wbWrite(what: string, e: unknown): WbError {
+function wbWrite(why: (detail: string) => Reason, e: unknown): WbError {
   const sysCode = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-  const why = e instanceof Error ? e.message : String(e);
-  return new WbError('WRITE_FAILED', `Could not write ${what}: ${why}`, sysCode ? { sysCode } : undefined);
+  const detail = e instanceof Error ? e.message : String(e);
+  return new WbError('WRITE_FAILED', why(detail), sysCode ? { sysCode } : undefined);
 }
 
 export class Recorder {
@@ -95,12 +96,12 @@ export class Recorder {
   async startCapture(sessionId: string, perPeer: boolean): Promise<CaptureInfo> {
     const k = this.opts.records.logOf(sessionId);
     if (this.captures.get(sessionId)?.capture.isActive) {
-      throw new WbError('INVALID_ARGUMENT', `Session '${k.name}' is already capturing; stop that capture first`);
+      throw new WbError('INVALID_ARGUMENT', say('capture.already', { name: k.name }));
     }
     try {
       await ensurePrivateDirAsync(this.captureDir);
     } catch (e) {
-      throw wbWrite(`the captures folder ${this.captureDir}`, e);
+      throw wbWrite((detail) => say('capture.folderFailed', { path: this.captureDir, detail }), e);
     }
     const capture = new SessionCapture({
       dir: this.captureDir,
@@ -117,13 +118,14 @@ export class Recorder {
   }
 
   private captureFailed(sessionId: string, file: CaptureFile, e: Error): void {
-    const err = wbWrite(`the capture file ${file.path}`, e);
+    const err = wbWrite((detail) => say('capture.fileFailed', { path: file.path, detail }), e);
     this.opts.emit({
       type: 'error',
       ts: Date.now(),
       sessionId,
       code: 'WRITE_FAILED',
       message: err.message,
+      ...(err.why ? { why: err.why } : {}),
       ...(err.detail?.sysCode ? { sysCode: err.detail.sysCode } : {}),
     });
   }
@@ -150,15 +152,15 @@ export class Recorder {
   // ── export ─────────────────────────────────────────────────────────────────
 
   /** Start an export; progress follows as `export.progress` events, the last with done: true. */
-  async startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc'): Promise<ExportInfo> {
+  async startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc', language: ExportLanguage = 'en'): Promise<ExportInfo> {
     const k = this.opts.records.logOf(sessionId);
     try {
       await ensurePrivateDirAsync(this.exportDir);
     } catch (e) {
-      throw wbWrite(`the exports folder ${this.exportDir}`, e);
+      throw wbWrite((detail) => say('export.folderFailed', { path: this.exportDir, detail }), e);
     }
     const snapshot = this.opts.records.exportSource(sessionId);
-    if (k.record.error) throw wbWrite(`the log of session '${k.name}' to disk`, k.record.error);
+    if (k.record.error) throw wbWrite((detail) => say('record.notOnDisk', { name: k.name, detail }), k.record.error);
     const stem = `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}${format === 'txt-hexdump' ? '-hexdump' : ''}`;
     const name = uniqueName(this.exportDir, stem, EXPORT_EXT[format], this.reserved);
     const dropped = snapshot.droppedRecords;
@@ -173,12 +175,19 @@ export class Recorder {
       ...(dropped > 0 ? { droppedRecords: dropped } : {}),
       bytes: 0,
       done: false,
+      language,
     };
     const start = { ...info };
     const job = runExport({
       info,
       snapshot,
-      options: { encodingLabel: ENCODING_LABELS[k.encoding], timeZone, bom: format === 'csv' },
+      options: {
+        encodingLabel: ENCODING_LABELS[k.encoding],
+        timeZone,
+        bom: format === 'csv',
+        language,
+        header: { session: k.name, transport: k.transport, messages: snapshot.records, dropped, madeAt: Date.now() },
+      },
       progressMs: this.progressMs,
       cancelled: () => this.disposed,
       onProgress: (p) => this.opts.emit({ type: 'export.progress', ts: Date.now(), sessionId, export: p }),

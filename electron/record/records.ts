@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { parseHex } from '../../shared/codec/hex';
 import type { Encoding } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
+import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { EngineEvent } from '../../shared/protocol/events';
 import type { LogBounds, LogFilter, LogNote, LogReadResult, LogRow, LogSearchResult } from '../../shared/protocol/log';
-import type { SessionInfo } from '../../shared/protocol/model';
+import type { SessionInfo, StatusEntry } from '../../shared/protocol/model';
 import { ensurePrivateDir } from '../store/private';
-import { DECODE_LOOKBACK, RowDecoder } from './decode';
+import { DECODE_LOOKBACK, RowDecoder, streamOf } from './decode';
 import type { CaptureRecord } from './export/record';
 import { decodeNote, encodeNote, noteText, type RawRecord } from './format';
 import { PeerTable, type PeerEntry } from './peers';
@@ -29,6 +30,8 @@ const READ_MAX_BYTES = 4 * 1024 * 1024;
 /** Bytes of each row a live tail carries. */
 export const TAIL_ROW_BYTES = 1024;
 const SLICE_MS = 4;
+/** A search page that has found matches answers after this long instead of its whole budget. */
+const FIRST_ANSWER_MS = 20;
 
 export interface RecordStoreOptions {
   dataDir: string;
@@ -38,7 +41,7 @@ export interface RecordStoreOptions {
   /** rows were appended to `sessionId` (called once per append; keep it cheap) */
   onAppend?(sessionId: string): void;
   /** the record of `sessionId` cannot be written to disk: say so to the user (once per session) */
-  onFailure?(sessionId: string, message: string, sysCode?: string): void;
+  onFailure?(sessionId: string, why: Reason, sysCode?: string): void;
 }
 
 export interface SessionLog {
@@ -51,6 +54,12 @@ export interface SessionLog {
 }
 
 let instances = 0;
+
+/** A status change as a log note: its English sentence and its Reason. */
+const statusNote = (s: StatusEntry): LogNote => ({ kind: 'status', state: s.state, reason: s.reason, ...(s.why ? { why: s.why } : {}) });
+
+/** Encodings in which a byte below 0x80 is always that ASCII character (never part of another one). */
+const ASCII_SAFE: ReadonlySet<Encoding> = new Set<Encoding>(['utf-8', 'iso-8859-1', 'ascii']);
 
 const unspecified = (family: 'IPv4' | 'IPv6') =>
   family === 'IPv6' ? { address: '::', port: 0, family } : { address: '0.0.0.0', port: 0, family };
@@ -88,20 +97,20 @@ export class RecordStore {
         this.learn(e.info);
         return;
       case 'session.status':
-        this.note(e.sessionId, 'info', e.ts, { kind: 'status', state: e.status.state, reason: e.status.reason }, undefined, e.remote);
+        this.note(e.sessionId, 'info', e.ts, statusNote(e.status), undefined, e.remote);
         return;
       case 'peer.joined':
         this.note(e.sessionId, 'info', e.ts, { kind: 'peer.joined' }, e.peer.peerId, e.peer.remote, e.peer.local);
         return;
       case 'peer.left':
-        this.note(e.sessionId, 'info', e.ts, { kind: 'peer.left', reason: e.reason }, e.peerId, e.remote);
+        this.note(e.sessionId, 'info', e.ts, { kind: 'peer.left', reason: e.reason, ...(e.why ? { why: e.why } : {}) }, e.peerId, e.remote);
         return;
       case 'error':
         this.note(
           e.sessionId,
           'error',
           e.ts,
-          { kind: 'error', code: e.code, message: e.message, ...(e.sysCode ? { sysCode: e.sysCode } : {}) },
+          { kind: 'error', code: e.code, message: e.message, ...(e.why ? { why: e.why } : {}), ...(e.sysCode ? { sysCode: e.sysCode } : {}) },
           e.peerId,
           e.remote,
         );
@@ -148,15 +157,15 @@ export class RecordStore {
           (e) => {
             const code = (e as NodeJS.ErrnoException).code;
             const where = (e as NodeJS.ErrnoException).path ?? this.dir;
-            const message = `Could not write the log of session '${log?.name ?? id}' to ${where}: ${e.message}. Only its newest rows are kept, in memory; exports and scroll-back stop at them`;
-            this.opts.onFailure?.(id, message, code);
+            const why = say('record.writeFailed', { name: log?.name ?? id, where, detail: e.message });
+            this.opts.onFailure?.(id, why, code);
           },
         ),
         peers: new PeerTable(),
       };
       this.logs.set(id, log);
       // what happened while the session opened (its status history) starts the log
-      for (const h of info.history) this.note(id, 'info', h.ts, { kind: 'status', state: h.state, reason: h.reason });
+      for (const h of info.history) this.note(id, 'info', h.ts, statusNote(h));
     }
     log.name = info.name;
     log.encoding = info.config.rxEncoding;
@@ -186,7 +195,7 @@ export class RecordStore {
 
   logOf(sessionId: string): SessionLog {
     const log = this.logs.get(sessionId);
-    if (!log) throw new WbError('SESSION_NOT_FOUND', `There is no session '${sessionId}'`);
+    if (!log) throw new WbError('SESSION_NOT_FOUND', say('session.notFound', { id: sessionId }));
     return log;
   }
 
@@ -236,13 +245,27 @@ export class RecordStore {
   /** Decode `rows` (the first `skip` are lookback only) into LogRows. */
   private present(log: SessionLog, rows: RecentRow[], skip: number): LogRow[] {
     const dec = new RowDecoder(log.encoding);
+    // streams whose first shown row needs nothing carried into it skip their lookback rows
+    const seen = new Set<number>();
+    const clean = new Set<number>();
+    for (let i = skip; i < rows.length; i++) {
+      const r = rows[i] as RecentRow;
+      const k = streamOf(r);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (dec.startsClean(r)) clean.add(k);
+    }
     const out: LogRow[] = [];
     rows.forEach((r, i) => {
-      const text = dec.text(r);
-      if (i >= skip) out.push(this.toRow(log, r, text));
+      if (i < skip) {
+        if (!clean.has(streamOf(r)) && seen.has(streamOf(r))) dec.text(r);
+        return;
+      }
+      out.push(this.toRow(log, r, dec.text(r)));
     });
     return out;
   }
+
 
   /** The live tail for a client that has seen up to `after`. */
   tail(sessionId: string, after: number, max: number): { rows: LogRow[]; skipped: number } & LogBounds {
@@ -254,7 +277,7 @@ export class RecordStore {
     const window = rec.tail(shownFrom - 1 - DECODE_LOOKBACK, max + DECODE_LOOKBACK);
     // messages are cut to TAIL_ROW_BYTES; notes (info/error) never, their whole JSON is what the row says
     const cut = window.map((r) => cutRow(r, TAIL_ROW_BYTES, false));
-    const rows = this.present(log, cut, 0).filter((r) => r.seq >= shownFrom);
+    const rows = this.present(log, cut, cut.filter((r) => r.seq < shownFrom).length);
     return { rows, skipped: Math.max(0, rec.lastSeq - from - rows.length), firstSeq: rec.firstSeq, lastSeq: rec.lastSeq };
   }
 
@@ -331,7 +354,8 @@ export class RecordStore {
           // one read batch holds thousands of small rows: look at the clock inside it, not only between batches
           if ((i & 63) !== 63 && i !== batch.length - 1) continue;
           const now = performance.now();
-          if (now - started >= args.budgetMs) {
+          // out of time; or matches in hand and a first screenful's worth of waiting done: answer now
+          if (now - started >= args.budgetMs || (seqs.length > 0 && now - started >= FIRST_ANSWER_MS)) {
             stopped = true;
             break;
           }
@@ -351,7 +375,11 @@ export class RecordStore {
   }
 
   private rowText(log: SessionLog, r: RawRecord, dec: RowDecoder): string {
-    if (r.dir === 'rx' || r.dir === 'tx') return dec.text({ ...r, size: r.payload.length });
+    if (r.dir === 'rx' || r.dir === 'tx') return dec.text({ dir: r.dir, peerRef: r.peerRef, payload: r.payload, size: r.payload.length });
+    return this.noteOf(log, r);
+  }
+
+  private noteOf(log: SessionLog, r: RawRecord): string {
     return noteText(decodeNote(r.payload), log.peers.get(r.peerRef)?.key ?? '');
   }
 
@@ -374,9 +402,19 @@ export class RecordStore {
           tests.push((r) => (r.dir === 'rx' || r.dir === 'tx') && Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength).indexOf(needle) >= 0);
         }
       } else {
-        needsText = true;
         const needle = q.toLowerCase();
-        tests.push((_r, text) => text.toLowerCase().includes(needle));
+        if (/^[\x20-\x7e]+$/.test(needle) && ASCII_SAFE.has(log.encoding)) {
+          // an ASCII query in an encoding whose ASCII bytes are always ASCII characters: match the
+          // bytes read as Latin-1 (native, no decoder, no carry needed); bytes ≥ 0x80 never fold into ASCII
+          tests.push((r) => {
+            if (r.dir !== 'rx' && r.dir !== 'tx') return this.noteOf(log, r).toLowerCase().includes(needle);
+            const b = r.payload;
+            return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1').toLowerCase().includes(needle);
+          });
+        } else {
+          needsText = true;
+          tests.push((_r, text) => text.toLowerCase().includes(needle));
+        }
       }
     }
     return { needsText, test: (r, text) => tests.every((t) => t(r, text)) };

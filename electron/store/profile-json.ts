@@ -4,7 +4,7 @@
  * `{"$hex": "0d0a"}` so the file stays readable and editable.
  */
 import type { z } from 'zod';
-import { profileSchema, WbError, type Profile } from '../../shared/protocol';
+import { describeIssue as describeIssues, profileSchema, say, WbError, type Profile, type Reason } from '../../shared/protocol';
 
 const HEX_KEY = '$hex';
 
@@ -34,23 +34,34 @@ export function fromJson(text: string): unknown {
   });
 }
 
-/** "sessions.0.config.port: port must be between 1 and 65535" — the first issue, in words. */
-export function describeIssue(error: z.ZodError): { message: string; field?: string } {
-  const issue = error.issues[0];
-  if (!issue) return { message: 'the profile is not valid' };
-  const field = issue.path.map(String).join('.');
-  return field ? { message: `${field}: ${issue.message}`, field } : { message: issue.message };
+/** "sessions.0.config.port: port must be between 1 and 65535" — the first issue, in words, with its Reason. */
+export function describeIssue(error: z.ZodError): { message: string; field?: string; why: Reason } {
+  return describeIssues(error.issues, say('profile.invalidAnyway'));
+}
+
+/** Which profile a check is about: one sent with a command, a file, or a saved one by name. */
+export type ProfileSource = { kind: 'this' | 'file' | 'workspace' } | { kind: 'saved'; name: string };
+
+const NOT_PROFILE = { this: 'profile.notProfile', file: 'profile.fileNotProfile', workspace: 'profile.workspaceNotProfile' } as const;
+const NOT_VALID = { this: 'profile.notValid', file: 'profile.fileNotValid', workspace: 'profile.workspaceNotValid' } as const;
+
+function notProfile(src: ProfileSource): Reason {
+  return src.kind === 'saved' ? say('profile.savedNotProfile', { name: src.name }) : say(NOT_PROFILE[src.kind]);
+}
+
+function notValid(src: ProfileSource, why: Reason): Reason {
+  return src.kind === 'saved' ? say('profile.savedNotValid', { name: src.name, why }) : say(NOT_VALID[src.kind], { why });
 }
 
 /** Validate a parsed value as a profile, or throw INVALID_ARGUMENT naming the field. */
-export function checkProfile(value: unknown, what = 'This profile'): Profile {
+export function checkProfile(value: unknown, src: ProfileSource = { kind: 'this' }): Profile {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { wirebench?: unknown }).wirebench !== 'profile') {
-    throw new WbError('INVALID_ARGUMENT', `${what} is not a Wirebench profile (it has no "wirebench": "profile" field)`);
+    throw new WbError('INVALID_ARGUMENT', notProfile(src));
   }
   const parsed = profileSchema.safeParse(value);
   if (!parsed.success) {
-    const { message, field } = describeIssue(parsed.error);
-    throw new WbError('INVALID_ARGUMENT', `${what} is not valid: ${message}`, field ? { field } : undefined);
+    const { field, why } = describeIssue(parsed.error);
+    throw new WbError('INVALID_ARGUMENT', notValid(src, why), field ? { field } : undefined);
   }
   return parsed.data;
 }
@@ -61,10 +72,10 @@ export function parseProfileJson(text: string): Profile {
   try {
     value = fromJson(text);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new WbError('INVALID_ARGUMENT', `The file is not valid JSON: ${why}`);
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new WbError('INVALID_ARGUMENT', say('profile.badJson', { detail }));
   }
-  return checkProfile(value, 'The file');
+  return checkProfile(value, { kind: 'file' });
 }
 
 /** A file name for a profile: `My_profile.wirebench.json`. */

@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import Conf, { type Options } from 'conf';
 import {
   PROFILE_VERSION,
+  say,
   WbError,
+  type Reason,
   type Profile,
   type ProfileSummary,
   tcpServerConfigSchema,
@@ -25,6 +27,11 @@ import { EXAMPLE_PROFILES, type ExampleProfileId } from '../../shared/rules/exam
 import { checkProfile, fromJson, parseProfileJson, profileFileName, toJson } from './profile-json';
 
 const EXAMPLE_PORTS: Record<ExampleProfileId, number> = { smtp: 2525, http: 8080 };
+
+/** The examples' names and descriptions as Reasons, by profile name. */
+const BUILTIN_WHY = new Map<string, { nameWhy: Reason; descriptionWhy: Reason }>(
+  EXAMPLE_PROFILES.map((ex) => [ex.name, { nameWhy: ex.nameWhy, descriptionWhy: ex.descriptionWhy }]),
+);
 
 /** The examples as profiles (built once). */
 export const BUILTIN_PROFILES: readonly Profile[] = EXAMPLE_PROFILES.map((ex) =>
@@ -57,15 +64,18 @@ const summary = (p: Profile, isBuiltin: boolean): ProfileSummary => ({
   ...(p.savedAt !== undefined ? { savedAt: p.savedAt } : {}),
   sessions: p.sessions.length,
   builtin: isBuiltin,
+  ...(isBuiltin ? BUILTIN_WHY.get(p.name) : {}),
 });
 
 type ProfilesFile = { profiles: Record<string, unknown> };
 type WorkspaceFile = { workspace: unknown };
 
-function storeFailed(what: string, e: unknown): WbError {
+type StoreOp = 'profile.openFailed' | 'profile.readFailed' | 'profile.saveFailed' | 'profile.workspaceFailed';
+
+function storeFailed(op: StoreOp, path: string, e: unknown): WbError {
   const sysCode = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-  const why = e instanceof Error ? e.message : String(e);
-  return new WbError('WRITE_FAILED', `Could not ${what}: ${why}`, sysCode ? { sysCode } : undefined);
+  const detail = e instanceof Error ? e.message : String(e);
+  return new WbError('WRITE_FAILED', say(op, { path, detail }), sysCode ? { sysCode } : undefined);
 }
 
 /**
@@ -93,12 +103,12 @@ function openConf<T extends Record<string, unknown>>(options: Options<T>, path: 
   try {
     return new Conf<T>(options);
   } catch (e) {
-    if (!isParseError(e)) throw storeFailed(`open ${path}`, e);
+    if (!isParseError(e)) throw storeFailed('profile.openFailed', path, e);
     setAside(path, e, tell);
     try {
       return new Conf<T>(options);
     } catch (again) {
-      throw storeFailed(`open ${path}`, again);
+      throw storeFailed('profile.openFailed', path, again);
     }
   }
 }
@@ -153,7 +163,7 @@ export class ProfileStore {
     try {
       all = withRecovery(this.profiles.path, () => this.profiles.get('profiles'), this.tell);
     } catch (e) {
-      throw storeFailed(`read the saved profiles (${this.profiles.path})`, e);
+      throw storeFailed('profile.readFailed', this.profiles.path, e);
     }
     return ownEntries(all);
   }
@@ -162,7 +172,7 @@ export class ProfileStore {
     try {
       withRecovery(this.profiles.path, () => this.profiles.set('profiles', all), this.tell);
     } catch (e) {
-      throw storeFailed(`save the profiles (${this.profiles.path})`, e);
+      throw storeFailed('profile.saveFailed', this.profiles.path, e);
     }
   }
 
@@ -183,19 +193,15 @@ export class ProfileStore {
     const all = this.readAll();
     const key = name.trim();
     const value = Object.hasOwn(all, key) ? all[key] : undefined;
-    if (value === undefined) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
-    return checkProfile(value, `The saved profile '${name}'`);
+    if (value === undefined) throw new WbError('INVALID_ARGUMENT', say('profile.notFound', { name }), { field: 'name' });
+    return checkProfile(value, { kind: 'saved', name });
   }
 
   /** Save or overwrite (by name). A built-in example's name is refused. */
   save(profile: Profile): ProfileSummary {
     const p = checkProfile(profile);
     if (builtin(p.name)) {
-      throw new WbError(
-        'INVALID_ARGUMENT',
-        `'${p.name}' is the name of a built-in example, which cannot be changed; save it under another name`,
-        { field: 'name' },
-      );
+      throw new WbError('INVALID_ARGUMENT', say('profile.builtinName', { name: p.name }), { field: 'name' });
     }
     const stored: Profile = { ...p, savedAt: Date.now() };
     const all = this.readAll();
@@ -205,10 +211,10 @@ export class ProfileStore {
   }
 
   delete(name: string): void {
-    if (builtin(name)) throw new WbError('INVALID_ARGUMENT', `'${name}' is a built-in example and cannot be deleted`, { field: 'name' });
+    if (builtin(name)) throw new WbError('INVALID_ARGUMENT', say('profile.builtinDelete', { name }), { field: 'name' });
     const all = this.readAll();
     const key = name.trim();
-    if (!Object.hasOwn(all, key)) throw new WbError('INVALID_ARGUMENT', `There is no profile named '${name}'`, { field: 'name' });
+    if (!Object.hasOwn(all, key)) throw new WbError('INVALID_ARGUMENT', say('profile.notFound', { name }), { field: 'name' });
     delete all[key];
     this.writeAll(all);
   }
@@ -238,11 +244,11 @@ export class ProfileStore {
   }
 
   saveWorkspace(profile: Profile): void {
-    const p = checkProfile(profile, 'The workspace');
+    const p = checkProfile(profile, { kind: 'workspace' });
     try {
       withRecovery(this.workspace.path, () => this.workspace.set('workspace', { ...p, savedAt: Date.now() }), this.tell);
     } catch (e) {
-      throw storeFailed(`save the workspace (${this.workspace.path})`, e);
+      throw storeFailed('profile.workspaceFailed', this.workspace.path, e);
     }
   }
 }

@@ -14,11 +14,13 @@
  */
 import { codePointPosition, hexValue } from './hex';
 import { CodecError } from './types';
+import { say, type Reason } from '../protocol/reason-format';
 
 export type EscapeSegment = { kind: 'text'; text: string } | { kind: 'bytes'; bytes: Uint8Array };
 
 const SIMPLE: Record<string, string> = { r: '\r', n: '\n', t: '\t', '0': '\0', '\\': '\\' };
-const HELP = 'use \\r \\n \\t \\0 \\\\ \\xHH (a byte) or \\uHHHH (a character)';
+/** the escapes listed in an "unknown escape" message, before "(a byte)" */
+const HELP_BYTES = '\\r \\n \\t \\0 \\\\ \\xHH';
 
 /** One piece of the input: literal text, an escape that makes text, or a raw byte. */
 type Token = { start: number; text: string; literal: boolean } | { start: number; byte: number };
@@ -34,7 +36,7 @@ function hexRun(input: string, from: number, count: number): number {
 }
 
 /** `why` receives the 1-based position of the backslash. */
-function escapeError(input: string, i: number, written: string, why: (pos: number) => string): CodecError {
+function escapeError(input: string, i: number, written: string, why: (pos: number) => Reason): CodecError {
   const pos = codePointPosition(input, i);
   return new CodecError('BAD_ESCAPE', why(pos), pos, written);
 }
@@ -50,7 +52,7 @@ function scan(input: string, emit: (t: Token) => void): void {
   while (i >= 0) {
     if (i > runStart) emit({ start: runStart, text: input.slice(runStart, i), literal: true });
     if (i + 1 >= len) {
-      throw escapeError(input, i, '\\', (pos) => `Lone backslash at position ${pos} at the end of the text: write \\\\ for a backslash`);
+      throw escapeError(input, i, '\\', (pos) => say('escape.lone', { pos }));
     }
     const e = input.charAt(i + 1);
     const simple = SIMPLE[e];
@@ -67,14 +69,14 @@ function scan(input: string, emit: (t: Token) => void): void {
         const example = e === 'x' ? '\\x0D' : '\\u4E2D';
         throw escapeError(
           input, i, written,
-          (pos) => `Incomplete escape ${written} at position ${pos}: \\${e} needs ${digits === 2 ? 'two' : 'four'} hex digits (like ${example})`,
+          (pos) => say(digits === 2 ? 'escape.incomplete2' : 'escape.incomplete4', { written, pos, esc: `\\${e}`, example }),
         );
       }
       emit(e === 'x' ? { start: i, byte: v } : { start: i, text: String.fromCharCode(v), literal: false });
       next = i + 2 + digits;
     } else {
       const written = '\\' + String.fromCodePoint(input.codePointAt(i + 1) ?? 0);
-      throw escapeError(input, i, written, (pos) => `Unknown escape ${written} at position ${pos}: ${HELP}`);
+      throw escapeError(input, i, written, (pos) => say('escape.unknown', { written, pos, list: HELP_BYTES, u: '\\uHHHH' }));
     }
     runStart = next;
     i = input.indexOf('\\', next);

@@ -6,6 +6,7 @@
  * every other codec in Wirebench.
  */
 import { CodecError } from './types';
+import { say } from '../protocol/reason-format';
 
 /**
  * 1-based code-point position of the UTF-16 index `index` in `input`.
@@ -53,7 +54,7 @@ function isSeparator(code: number): boolean {
 function badChar(input: string, i: number): CodecError {
   const ch = codePointAtIndex(input, i);
   const pos = codePointPosition(input, i);
-  return new CodecError('BAD_HEX', `'${ch}' at position ${pos} is not a hex digit`, pos, ch);
+  return new CodecError('BAD_HEX', say('hex.notDigit', { char: ch, pos }), pos, ch);
 }
 
 /**
@@ -88,7 +89,7 @@ export function parseHex(input: string): Uint8Array {
       if (next < 0 || hexValue(next) < 0) {
         const pos = codePointPosition(input, i);
         const prefix = input.slice(i, i + 2);
-        throw new CodecError('BAD_HEX', `'${prefix}' at position ${pos} is not followed by hex digits`, pos, prefix);
+        throw new CodecError('BAD_HEX', say('hex.prefixAlone', { prefix, pos }), pos, prefix);
       }
       i++;
       groupStart = false;
@@ -112,12 +113,7 @@ export function parseHex(input: string): Uint8Array {
 function unpaired(input: string, i: number): CodecError {
   const ch = input.charAt(i);
   const pos = codePointPosition(input, i);
-  return new CodecError(
-    'BAD_HEX',
-    `Hex digit '${ch}' at position ${pos} has no partner: hex bytes need two digits`,
-    pos,
-    ch,
-  );
+  return new CodecError('BAD_HEX', say('hex.unpaired', { char: ch, pos }), pos, ch);
 }
 
 const LOWER_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));

@@ -1,3 +1,5 @@
+import { formatReason, type Reason } from '../protocol/reason-format';
+
 /**
  * Names shared by the codec and the protocol schemas. Kept in one place so the
  * schemas, the UI pickers and the implementations can never disagree.
@@ -53,16 +55,19 @@ export class CodecError extends Error {
   readonly position: number | undefined;
   /** the offending character, when there is one */
   readonly char: string | undefined;
+  /** the message as a structured reason (shared/protocol/reasons.ts), when it has one */
+  readonly why: Reason | undefined;
   constructor(
     code: CodecError['code'],
-    message: string,
+    message: string | Reason,
     position?: number,
     char?: string,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : formatReason(message));
     this.name = 'CodecError';
     this.code = code;
     this.position = position;
     this.char = char;
+    this.why = typeof message === 'string' ? undefined : message;
   }
 }

@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import { ruleSetSchema } from './rules';
+import { say, schemaMessage, type Reason } from './reason-format';
+import { CHECKSUM_KINDS, ENDIANS } from '../codec/types';
 import {
+  encodingSchema,
+  lineEndingSchema,
   sendPayloadSchema,
   sendTargetSchema,
   sessionConfigSchema,
@@ -39,7 +43,7 @@ export const sequenceStartSchema = z
     ...sid,
     name: z.string().max(100).optional(),
     target: sendTargetSchema.default({ kind: 'default' }),
-    items: z.array(sequenceItemSchema).min(1, 'the sequence is empty').max(1000),
+    items: z.array(sequenceItemSchema).min(1, schemaMessage(say('schema.sequenceEmpty'))).max(1000),
     /** run the items again and again; `loops` 0 = until stopped */
     loop: z.boolean().default(false),
     loops: z.number().int().min(0).max(1_000_000).default(0),
@@ -57,8 +61,10 @@ export interface ScheduleInfo {
   total: number;
   running: boolean;
   startedAt: number;
-  /** why it stopped: finished, stopped by the user, or the error */
+  /** why it stopped: finished, stopped by the user, or the error (English) */
   endReason?: string;
+  /** the same, structured (a key of shared/protocol/reasons.ts plus parameters) */
+  endWhy?: Reason;
 }
 
 // ── file transfers (streamed from the UI in chunks; each chunk resolves after its writes) ──
@@ -73,13 +79,19 @@ export interface TransferInfo {
   sent: number;
   done: boolean;
   cancelled: boolean;
+  /** why it failed (English) */
   error?: string;
+  /** the same, structured */
+  errorWhy?: Reason;
 }
 
 // ── capture and export ───────────────────────────────────────────────────────
 
 export const EXPORT_FORMATS = ['txt-text', 'txt-hexdump', 'csv', 'jsonl', 'pcapng'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Languages an export's header lines can be written in (txt-text, txt-hexdump). */
+export const EXPORT_LANGUAGES = ['en', 'zh-CN'] as const;
+export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 
 export interface CaptureFile {
   /** absent: the session-wide file */
@@ -121,7 +133,12 @@ export interface ExportInfo {
   droppedRecords?: number;
   bytes: number;
   done: boolean;
+  /** why it failed (English) */
   error?: string;
+  /** the same, structured */
+  errorWhy?: Reason;
+  /** the language of the file's header lines */
+  language?: ExportLanguage;
 }
 
 // ── profiles ─────────────────────────────────────────────────────────────────
@@ -137,11 +154,34 @@ export const savedSequenceSchema = z.object({
   loop: z.boolean().default(false),
 });
 
+/** Longest text or hex a saved send form keeps (characters). */
+export const MAX_SAVED_SEND_TEXT = 64 * 1024;
+export const MAX_SEND_HISTORY = 50;
+
+/** What the send panel shows for a session: a draft, or one entry of its history. */
+export const sendFormSchema = z.object({
+  mode: z.enum(['text', 'hex']).default('text'),
+  text: z.string().max(MAX_SAVED_SEND_TEXT).default(''),
+  hex: z.string().max(MAX_SAVED_SEND_TEXT).default(''),
+  /** only when the user picked one; absent: the session's receive encoding */
+  encoding: encodingSchema.optional(),
+  escapes: z.boolean().default(false),
+  lineEnding: lineEndingSchema.default('none'),
+  checksum: z.enum(['none', ...CHECKSUM_KINDS]).default('none'),
+  endian: z.enum(ENDIANS).default('be'),
+});
+
+/** The send panel's settings, draft and history of one session (newest first). */
+export const sendSettingsSchema = sendFormSchema.extend({
+  history: z.array(sendFormSchema).max(MAX_SEND_HISTORY).default([]),
+});
+
 export const profileSessionSchema = z.object({
   config: sessionConfigSchema,
   rules: ruleSetSchema.optional(),
   quickCommands: z.array(quickCommandSchema).max(500).default([]),
   sequences: z.array(savedSequenceSchema).max(100).default([]),
+  send: sendSettingsSchema.optional(),
 });
 
 export const PROFILE_VERSION = 1;
@@ -149,7 +189,7 @@ export const PROFILE_VERSION = 1;
 export const profileSchema = z.object({
   wirebench: z.literal('profile'),
   version: z.literal(PROFILE_VERSION),
-  name: z.string().trim().min(1, 'the profile name is empty').max(100),
+  name: z.string().trim().min(1, schemaMessage(say('schema.profileNameEmpty'))).max(100),
   description: z.string().max(1000).optional(),
   savedAt: z.number().int().optional(),
   sessions: z.array(profileSessionSchema).max(100),
@@ -158,6 +198,8 @@ export const profileSchema = z.object({
 export type QuickCommand = z.output<typeof quickCommandSchema>;
 export type SavedSequence = z.output<typeof savedSequenceSchema>;
 export type ProfileSession = z.output<typeof profileSessionSchema>;
+export type SavedSendForm = z.output<typeof sendFormSchema>;
+export type SendSettings = z.output<typeof sendSettingsSchema>;
 export type Profile = z.output<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
 
@@ -168,6 +210,9 @@ export interface ProfileSummary {
   sessions: number;
   /** a built-in example (read-only) */
   builtin: boolean;
+  /** a built-in example: its name and description as Reasons, for a UI's own language */
+  nameWhy?: Reason;
+  descriptionWhy?: Reason;
 }
 
 export const automationCommandSchemas = {
@@ -196,7 +241,7 @@ export const automationCommandSchemas = {
   'transfer.chunk': z
     .object({
       transferId: jobId,
-      bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0 && b.length <= MAX_TRANSFER_CHUNK, 'chunk must be 1 B – 1 MiB'),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0 && b.length <= MAX_TRANSFER_CHUNK, schemaMessage(say('schema.chunkSize'))),
     })
     .strict(),
   'transfer.end': z.object({ transferId: jobId }).strict(),
@@ -206,7 +251,13 @@ export const automationCommandSchemas = {
   'capture.stop': z.object(sid).strict(),
   /** Export the session's whole log (from the spill log) to a file. */
   'export.start': z
-    .object({ ...sid, format: z.enum(EXPORT_FORMATS), timeZone: z.enum(['local', 'utc']).default('local') })
+    .object({
+      ...sid,
+      format: z.enum(EXPORT_FORMATS),
+      timeZone: z.enum(['local', 'utc']).default('local'),
+      /** the language of the header lines of txt-text and txt-hexdump files (default English) */
+      language: z.enum(EXPORT_LANGUAGES).default('en'),
+    })
     .strict(),
   /** Change how much disk the spill log of each session may use. */
   'spill.configure': z.object({ limitBytes: z.number().int().min(1024 * 1024).max(64 * 1024 ** 3) }).strict(),

@@ -1,7 +1,11 @@
 /**
- * Stable error codes. The UI shows `message` (already in the user's words);
- * `code` is for programs and experts, `sysCode` keeps the OS code (ECONNRESET…).
+ * Stable error codes. `message` is a sentence in English, `why` the same as a
+ * structured reason (a key of shared/protocol/reasons.ts plus parameters)
+ * that a UI phrases in its own language; `code` is for programs and experts,
+ * `sysCode` keeps the OS code (ECONNRESET…).
  */
+import { formatReason, isReason, type Reason } from './reason-format';
+
 export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'UNKNOWN_COMMAND',
@@ -43,27 +47,36 @@ export interface ErrorDetail {
 }
 
 export type Ok<T> = { ok: true; data: T };
-export type Err = { ok: false; code: ErrorCode; message: string; detail?: ErrorDetail };
+export type Err = { ok: false; code: ErrorCode; message: string; detail?: ErrorDetail; why?: Reason };
 export type Result<T> = Ok<T> | Err;
 
 export const ok = <T>(data: T): Ok<T> => ({ ok: true, data });
-export const err = (code: ErrorCode, message: string, detail?: ErrorDetail): Err =>
-  detail ? { ok: false, code, message, detail } : { ok: false, code, message };
+
+/** A failed Result. Given a Reason, `message` is its English sentence and `why` the Reason itself. */
+export function err(code: ErrorCode, message: string | Reason, detail?: ErrorDetail): Err {
+  const out: Err = { ok: false, code, message: typeof message === 'string' ? message : formatReason(message) };
+  if (detail) out.detail = detail;
+  if (isReason(message)) out.why = message;
+  return out;
+}
 
 /**
  * The one exception type the engine throws. Boundaries (hub) turn it into an
- * `Err` result; nothing else crosses a transport.
+ * `Err` result; nothing else crosses a transport. Built from a Reason, it
+ * carries it in `why` and its English sentence in `message`.
  */
 export class WbError extends Error {
   readonly code: ErrorCode;
   readonly detail: ErrorDetail | undefined;
-  constructor(code: ErrorCode, message: string, detail?: ErrorDetail) {
-    super(message);
+  readonly why: Reason | undefined;
+  constructor(code: ErrorCode, message: string | Reason, detail?: ErrorDetail) {
+    super(typeof message === 'string' ? message : formatReason(message));
     this.name = 'WbError';
     this.code = code;
     this.detail = detail;
+    this.why = typeof message === 'string' ? undefined : message;
   }
   toResult(): Err {
-    return err(this.code, this.message, this.detail);
+    return err(this.code, this.why ?? this.message, this.detail);
   }
 }

@@ -9,6 +9,7 @@
 import type { CaptureInfo, ExportInfo, ScheduleInfo, TransferInfo } from './automation';
 import type { ErrorCode } from './errors';
 import type { LogTailEvent } from './log';
+import type { Reason } from './reason-format';
 import type { RuleStat } from './rules';
 import type { Counters, Endpoint, PeerInfo, SessionInfo, StatusEntry } from './model';
 
@@ -43,7 +44,10 @@ export interface PeerLeftEvent {
   sessionId: string;
   peerId: string;
   remote: Endpoint;
+  /** English sentence ("Closed by peer") */
   reason: string;
+  /** the same, structured (a key of shared/protocol/reasons.ts plus parameters) */
+  why?: Reason;
 }
 /** Engine-internal: one message for the session's record (never sent to a client). */
 export interface DataEvent {
@@ -67,8 +71,10 @@ export interface ErrorEvent {
   peerId?: string;
   remote?: Endpoint;
   code: ErrorCode;
-  /** user-facing sentence */
+  /** user-facing sentence, in English */
   message: string;
+  /** the same, structured (a key of shared/protocol/reasons.ts plus parameters) */
+  why?: Reason;
   sysCode?: string;
 }
 export interface CountersEvent {

@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './reasons';
+export * from './reason-format';
 export * from './encodings';
 export * from './schemas';
 export * from './model';

@@ -17,17 +17,22 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import type { Endpoint, SessionState } from './model';
+import type { Reason } from './reason-format';
 import { sessionIdSchema } from './schemas';
 
 export type LogDir = 'rx' | 'tx' | 'info' | 'error';
 export const LOG_DIRS: readonly LogDir[] = ['rx', 'tx', 'info', 'error'];
 
-/** What an info or error row says, structured so a UI can put it in its own words. */
+/**
+ * What an info or error row says, structured so a UI can put it in its own
+ * words: `reason`/`message` is the English sentence, `why` the same as a key
+ * of shared/protocol/reasons.ts plus parameters.
+ */
 export type LogNote =
-  | { kind: 'status'; state: SessionState; reason: string }
+  | { kind: 'status'; state: SessionState; reason: string; why?: Reason }
   | { kind: 'peer.joined' }
-  | { kind: 'peer.left'; reason: string }
-  | { kind: 'error'; code: ErrorCode; message: string; sysCode?: string }
+  | { kind: 'peer.left'; reason: string; why?: Reason }
+  | { kind: 'error'; code: ErrorCode; message: string; why?: Reason; sysCode?: string }
   | { kind: 'paused'; paused: boolean };
 
 export interface LogRow {

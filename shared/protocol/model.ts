@@ -1,5 +1,6 @@
 /** Plain data the engine reports about itself. All JSON-safe except payload bytes. */
 import type { ErrorCode } from './errors';
+import type { Reason } from './reason-format';
 import type { CaptureInfo, SpillInfo } from './automation';
 import type { LogBounds } from './log';
 import type { RuleSet } from './rules';
@@ -32,8 +33,10 @@ export type SessionState =
 
 export interface StatusEntry {
   state: SessionState;
-  /** Why the state changed, in the user's words */
+  /** Why the state changed: an English sentence (`why` has the structure) */
   reason: string;
+  /** the same as a key of shared/protocol/reasons.ts plus parameters, for a UI's own language */
+  why?: Reason;
   ts: number;
   code?: ErrorCode;
   sysCode?: string;

@@ -23,6 +23,7 @@ import {
   type TemplatePart,
 } from '../rules/template';
 import type { ErrorCode } from './errors';
+import { reasonIssue, say, schemaMessage, type Reason } from './reason-format';
 import { encodingSchema, lineEndingSchema } from './schemas';
 
 /** Most rules one set may hold. */
@@ -36,15 +37,18 @@ export const MAX_RULE_DELAY_MS = 600_000;
 /** The id stats and replies use for the greeting; no rule may take it. */
 export const GREETING_RULE_ID = '@greeting';
 
-const tooLong = (what: string, max: number): string => `${what} is longer than ${max.toLocaleString('en-US')} characters`;
+type What = 'text' | 'hex' | 'regex' | 'pattern' | 'reply';
+const tooLong = (what: What, max: number): string =>
+  schemaMessage(say('rule.tooLong', { what: say(`rule.what.${what}`), max: max.toLocaleString('en-US') }));
 
-/** Turn a CodecError from a parser into a schema issue; rethrow anything else. */
+/** Turn a CodecError from a parser into a schema issue (with its Reason); rethrow anything else. */
 function codecIssue(ctx: z.RefinementCtx, path: (string | number)[], run: () => unknown): void {
   try {
     run();
   } catch (e) {
     if (!(e instanceof CodecError)) throw e;
-    ctx.addIssue({ code: 'custom', message: e.message, path });
+    if (e.why) ctx.addIssue(reasonIssue(e.why, path));
+    else ctx.addIssue({ code: 'custom', message: e.message, path });
   }
 }
 
@@ -53,18 +57,18 @@ const textMatch = <K extends 'text-equals' | 'text-contains' | 'text-starts-with
     kind: z.literal(kind),
     text: z
       .string()
-      .min(minLength, 'the text to match is empty')
-      .max(MAX_RULE_PATTERN, tooLong('the text to match', MAX_RULE_PATTERN)),
+      .min(minLength, schemaMessage(say('rule.textEmpty')))
+      .max(MAX_RULE_PATTERN, tooLong('text', MAX_RULE_PATTERN)),
     ignoreCase: z.boolean().default(false),
   });
 
 export const matchSchema = z.discriminatedUnion('kind', [
   /** the message is exactly these bytes */
   z
-    .object({ kind: z.literal('bytes'), hex: z.string().max(MAX_RULE_PATTERN, tooLong('the hex to match', MAX_RULE_PATTERN)) })
+    .object({ kind: z.literal('bytes'), hex: z.string().max(MAX_RULE_PATTERN, tooLong('hex', MAX_RULE_PATTERN)) })
     .superRefine((m, ctx) =>
       codecIssue(ctx, ['hex'], () => {
-        if (parseHex(m.hex).length === 0) throw new CodecError('BAD_HEX', 'The bytes to match are empty: write them in hex, like 01 03 00 00');
+        if (parseHex(m.hex).length === 0) throw new CodecError('BAD_HEX', say('rule.bytesEmpty'));
       }),
     ),
   /** the text equals `text` (one trailing CR, LF or CRLF of the message is ignored) */
@@ -74,16 +78,16 @@ export const matchSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('regex'),
-      pattern: z.string().min(1, 'the regex is empty').max(MAX_RULE_PATTERN, tooLong('the regex', MAX_RULE_PATTERN)),
+      pattern: z.string().min(1, schemaMessage(say('rule.regexEmpty'))).max(MAX_RULE_PATTERN, tooLong('regex', MAX_RULE_PATTERN)),
       /** any of i, m, s, u; never g or y */
-      flags: z.string().max(8, 'too many regex flags (allowed: i, m, s, u)').default(''),
+      flags: z.string().max(8, schemaMessage(say('rule.flagsTooMany'))).default(''),
     })
     .superRefine((m, ctx) => codecIssue(ctx, ['pattern'], () => compileRuleRegex(m.pattern, m.flags))),
   z
     .object({
       kind: z.literal('hex-pattern'),
       /** hex bytes with ?? for any one byte, e.g. "01 03 ?? ?? 00 0A" */
-      pattern: z.string().max(MAX_RULE_PATTERN, tooLong('the hex pattern', MAX_RULE_PATTERN)),
+      pattern: z.string().max(MAX_RULE_PATTERN, tooLong('pattern', MAX_RULE_PATTERN)),
       /** start: the message begins with it; anywhere: contains it; exact: is exactly it */
       anchored: z.enum(['start', 'anywhere', 'exact']).default('start'),
     })
@@ -92,7 +96,7 @@ export const matchSchema = z.discriminatedUnion('kind', [
 
 export const replySpecSchema = z
   .object({
-    template: z.string().max(MAX_RULE_TEMPLATE, tooLong('the reply', MAX_RULE_TEMPLATE)),
+    template: z.string().max(MAX_RULE_TEMPLATE, tooLong('reply', MAX_RULE_TEMPLATE)),
     /** text: the template language; hex: fixed hex bytes plus counter bytes */
     mode: z.enum(['text', 'hex']).default('text'),
     /** text mode: the reply's encoding; absent = the session's receive encoding */
@@ -117,30 +121,36 @@ function checkCaptures(
   template: string,
   parts: TemplatePart[],
   groups: { count: number; names: string[] } | undefined,
-  noMatchWhy: string,
+  noMatch: 'rule.captureNoMatch' | 'rule.captureInGreeting',
 ): void {
   for (const c of templateCaptures(parts)) {
     const pos = codePointPosition(template, c.at);
-    let problem: string | undefined;
-    if (!groups) problem = `${c.written} at position ${pos} is a capture, but ${noMatchWhy}`;
+    const { written } = c;
+    let problem: Reason | undefined;
+    if (!groups) problem = say(noMatch, { written, pos });
     else if (typeof c.ref === 'number' && c.ref > groups.count) {
-      problem = `${c.written} at position ${pos} refers to group ${c.ref}, but the regex has ${groups.count === 0 ? 'no groups' : `only ${groups.count} group${groups.count === 1 ? '' : 's'}`}`;
+      const n = c.ref;
+      const { count } = groups;
+      problem =
+        count === 0 ? say('rule.groupMissing0', { written, pos, n })
+        : count === 1 ? say('rule.groupMissing1', { written, pos, n })
+        : say('rule.groupMissingN', { written, pos, n, count });
     } else if (typeof c.ref === 'string' && !groups.names.includes(c.ref)) {
-      problem = `${c.written} at position ${pos} is not a placeholder, and the regex has no group named '${c.ref}'`;
+      problem = say('rule.groupNameMissing', { written, pos, name: c.ref });
     }
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path });
+    if (problem) ctx.addIssue(reasonIssue(problem, path));
   }
 }
 
 export const ruleSchema = z
   .object({
-    id: z.string().min(1, 'the rule id is empty').max(64, 'the rule id is longer than 64 characters'),
-    name: z.string().max(100, 'the rule name is longer than 100 characters').optional(),
+    id: z.string().min(1, schemaMessage(say('rule.idEmpty'))).max(64, schemaMessage(say('rule.idTooLong'))),
+    name: z.string().max(100, schemaMessage(say('rule.nameTooLong'))).optional(),
     enabled: z.boolean().default(true),
     match: matchSchema,
     reply: replySpecSchema,
     /** wait this long after the message before replying */
-    delayMs: z.number().int().min(0).max(MAX_RULE_DELAY_MS, 'a reply can be delayed by at most 10 minutes').default(0),
+    delayMs: z.number().int().min(0).max(MAX_RULE_DELAY_MS, schemaMessage(say('rule.delayTooLong'))).default(0),
     /** sender: the peer that sent the message; all: every connected peer */
     to: z.enum(['sender', 'all']).default('sender'),
     /** stop at this rule when it matches; false lets later rules match too */
@@ -159,7 +169,7 @@ export const ruleSchema = z
         return; // the match schema reports the regex
       }
     }
-    checkCaptures(ctx, ['reply', 'template'], rule.reply.template, parts, groups, 'only a regex match has captures');
+    checkCaptures(ctx, ['reply', 'template'], rule.reply.template, parts, groups, 'rule.captureNoMatch');
   });
 
 export const ruleSetSchema = z
@@ -168,18 +178,18 @@ export const ruleSetSchema = z
     echo: z.boolean().default(false),
     /** sent to each peer when it connects (TCP) */
     greeting: replySpecSchema.optional(),
-    rules: z.array(ruleSchema).max(MAX_RULES, `a rule set holds at most ${MAX_RULES} rules`).default([]),
+    rules: z.array(ruleSchema).max(MAX_RULES, schemaMessage(say('rule.tooMany', { max: MAX_RULES }))).default([]),
   })
   .superRefine((set, ctx) => {
     const seen = new Set<string>();
     set.rules.forEach((r, i) => {
-      if (r.id === GREETING_RULE_ID) ctx.addIssue({ code: 'custom', message: `the rule id '${GREETING_RULE_ID}' is reserved for the greeting`, path: ['rules', i, 'id'] });
-      else if (seen.has(r.id)) ctx.addIssue({ code: 'custom', message: `two rules have the id '${r.id}'`, path: ['rules', i, 'id'] });
+      if (r.id === GREETING_RULE_ID) ctx.addIssue(reasonIssue(say('rule.idReserved', { id: GREETING_RULE_ID }), ['rules', i, 'id']));
+      else if (seen.has(r.id)) ctx.addIssue(reasonIssue(say('rule.idTwice', { id: r.id }), ['rules', i, 'id']));
       seen.add(r.id);
     });
     if (set.greeting) {
       const parts = partsOf(set.greeting.template, set.greeting.mode);
-      if (parts) checkCaptures(ctx, ['greeting', 'template'], set.greeting.template, parts, undefined, 'a greeting has no match to capture from');
+      if (parts) checkCaptures(ctx, ['greeting', 'template'], set.greeting.template, parts, undefined, 'rule.captureInGreeting');
     }
   });
 
@@ -196,8 +206,10 @@ export const emptyRuleSet = (): RuleSet => ({ echo: false, rules: [] });
 /** Why a matching rule sent nothing (an unencodable reply, a reply too large). */
 export interface RuleError {
   code: ErrorCode;
-  /** in the user's words, e.g. "Reply not sent: The character '€' (U+20AC) at position 4 cannot be encoded in GBK" */
+  /** in English, e.g. "Reply not sent: The character '€' (U+20AC) at position 4 cannot be encoded in GBK" */
   message: string;
+  /** the same, structured (a key of shared/protocol/reasons.ts plus parameters) */
+  why?: Reason;
   /** when it happened (ms since the epoch) */
   at: number;
   /** 1-based position in the template, when the problem is something typed there */

@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { CHECKSUM_KINDS, ENDIANS, LINE_ENDINGS } from '../codec/types';
 import { ENCODINGS } from './encodings';
+import { say, schemaMessage } from './reason-format';
+
+const PORT_NUMBER = schemaMessage(say('schema.portNumber'));
+const PORT_WHOLE = schemaMessage(say('schema.portWhole'));
 
 /** Largest text/hex string one send command may carry (characters). */
 export const MAX_SEND_TEXT = 8 * 1024 * 1024;
@@ -15,26 +19,26 @@ export const MAX_UDP4_PAYLOAD = 65_507;
 /** Largest UDP payload over IPv6 without jumbograms (65,535 − 8 UDP). */
 export const MAX_UDP6_PAYLOAD = 65_527;
 
-export const bytesSchema = z.instanceof(Uint8Array, { message: 'expected bytes (Uint8Array)' });
+export const bytesSchema = z.instanceof(Uint8Array, { message: schemaMessage(say('schema.bytes')) });
 
 export const portSchema = z
-  .number({ message: 'port must be a number' })
-  .int('port must be a whole number')
-  .min(1, 'port must be between 1 and 65535')
-  .max(65535, 'port must be between 1 and 65535');
+  .number({ message: PORT_NUMBER })
+  .int(PORT_WHOLE)
+  .min(1, schemaMessage(say('schema.portRange')))
+  .max(65535, schemaMessage(say('schema.portRange')));
 /** A bind port: 0 lets the OS pick a free one. */
 export const bindPortSchema = z
-  .number({ message: 'port must be a number' })
-  .int('port must be a whole number')
-  .min(0, 'port must be between 0 and 65535')
-  .max(65535, 'port must be between 0 and 65535');
+  .number({ message: PORT_NUMBER })
+  .int(PORT_WHOLE)
+  .min(0, schemaMessage(say('schema.bindPortRange')))
+  .max(65535, schemaMessage(say('schema.bindPortRange')));
 
 export const hostSchema = z
   .string()
   .trim()
-  .min(1, 'host is empty')
-  .max(253, 'host name is longer than 253 characters')
-  .refine((s) => !/[\s/\\]/.test(s), 'host contains a space or slash');
+  .min(1, schemaMessage(say('schema.hostEmpty')))
+  .max(253, schemaMessage(say('schema.hostTooLong')))
+  .refine((s) => !/[\s/\\]/.test(s), schemaMessage(say('schema.hostChars')));
 
 export const encodingSchema = z.enum(ENCODINGS);
 export const lineEndingSchema = z.enum(LINE_ENDINGS);
@@ -47,7 +51,7 @@ export const framerSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('raw') }),
   z.object({
     kind: z.literal('delimiter'),
-    delimiter: bytesSchema.refine((b) => b.length > 0 && b.length <= 64, 'delimiter must be 1–64 bytes'),
+    delimiter: bytesSchema.refine((b) => b.length > 0 && b.length <= 64, schemaMessage(say('schema.delimiter'))),
     keep: z.boolean().default(false),
   }),
   z.object({ kind: z.literal('fixed'), length: z.number().int().min(1).max(MAX_SEND_BYTES) }),
@@ -166,7 +170,7 @@ export const sendPayloadSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('bytes'),
-    bytes: bytesSchema.refine((b) => b.length <= MAX_SEND_BYTES, 'payload is larger than 16 MiB'),
+    bytes: bytesSchema.refine((b) => b.length <= MAX_SEND_BYTES, schemaMessage(say('schema.payloadTooLarge'))),
   }),
 ]);
 

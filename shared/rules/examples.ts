@@ -20,14 +20,18 @@
  * (the connection is closed right after the reply).
  */
 import type { FramerSpec } from '../codec/types';
+import { formatReason, say, type Reason } from '../protocol/reason-format';
 import { ruleSetSchema, type RuleSet, type RuleSetInput } from '../protocol/rules';
 
 export type ExampleProfileId = 'smtp' | 'http';
 
 export interface ExampleProfile {
   id: ExampleProfileId;
+  /** in English (the built-in profile's name); `nameWhy` says it in any language */
   name: string;
   description: string;
+  nameWhy: Reason;
+  descriptionWhy: Reason;
   /** how received bytes are cut into messages; set on the session together with the rules */
   framing: FramerSpec;
   rules: RuleSet;
@@ -110,19 +114,23 @@ const HTTP_RULES: RuleSetInput = {
   ],
 };
 
+const texts = (nameWhy: Reason, descriptionWhy: Reason) => ({
+  name: formatReason(nameWhy),
+  description: formatReason(descriptionWhy),
+  nameWhy,
+  descriptionWhy,
+});
+
 export const EXAMPLE_PROFILES: readonly ExampleProfile[] = [
   {
     id: 'smtp',
-    name: 'SMTP server',
-    description:
-      'Answers an SMTP dialogue (EHLO, MAIL FROM, RCPT TO, DATA, QUIT) so `curl smtp://…` can send a mail. Message body lines get no reply.',
+    ...texts(say('example.smtp.name'), say('example.smtp.description')),
     framing: SMTP_FRAMING,
     rules: ruleSetSchema.parse(SMTP_RULES),
   },
   {
     id: 'http',
-    name: 'HTTP responder',
-    description: `Answers every HTTP/1.x request with 200 OK and "${HTTP_BODY.trim()}", then closes the connection.`,
+    ...texts(say('example.http.name'), say('example.http.description', { body: HTTP_BODY.trim() })),
     framing: HTTP_FRAMING,
     rules: ruleSetSchema.parse(HTTP_RULES),
   },

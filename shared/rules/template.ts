@@ -39,6 +39,8 @@
 import { parseEscapes } from '../codec/escapes';
 import { codePointPosition, hexValue, parseHex } from '../codec/hex';
 import { CodecError } from '../codec/types';
+import { say, type Reason } from '../protocol/reason-format';
+import { REASONS, type ReasonKey } from '../protocol/reasons';
 import { RE2JS } from 're2js';
 
 export type TemplateVar = 'time' | 'date' | 'iso' | 'peer' | 'count';
@@ -64,14 +66,16 @@ const COUNTERS: Record<string, Extract<TemplatePart, { kind: 'counter' }>> = {
 };
 /** what a regex group name may be (ASCII subset of an identifier) */
 const CAPTURE_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const PLACEHOLDER_HELP =
-  'use {{time}}, {{date}}, {{iso}}, {{peer}}, {{count}}, {{count8}}, {{count16be}}, {{count16le}}, {{hex:0D 0A}}, or a capture like {{1}} or {{name}}';
+/** the placeholders an "unknown placeholder" error lists */
+const PLACEHOLDER_VARS = '{{time}}, {{date}}, {{iso}}, {{peer}}, {{count}}, {{count8}}, {{count16be}}, {{count16le}}, {{hex:0D 0A}}';
+/** the counters a hex reply may hold */
+const HEX_COUNTERS = { c8: '{{count8}}', c16be: '{{count16be}}', c16le: '{{count16le}}' };
 
 function templateError(
   code: CodecError['code'],
   t: string,
   index: number,
-  what: (pos: number) => string,
+  what: (pos: number) => Reason,
   char?: string,
 ): CodecError {
   const pos = codePointPosition(t, index);
@@ -107,7 +111,9 @@ function placeholder(t: string, at: number, inner: string, out: TemplatePart[]):
   if (/^hex:/i.test(name)) {
     const from = at + 2 + inner.indexOf(':') + 1;
     const bytes = atOffset(t, from, t.slice(from, at + 2 + inner.length), parseHex);
-    if (bytes.length === 0) throw templateError('BAD_HEX', t, at, (pos) => `{{hex:}} at position ${pos} holds no bytes: write them like {{hex:0D 0A}}`);
+    if (bytes.length === 0) {
+      throw templateError('BAD_HEX', t, at, (pos) => say('template.hexEmpty', { written: '{{hex:}}', pos, example: '{{hex:0D 0A}}' }));
+    }
     out.push({ kind: 'bytes', bytes });
   } else if (VARS.has(name)) {
     out.push({ kind: 'var', name: name as TemplateVar });
@@ -118,7 +124,10 @@ function placeholder(t: string, at: number, inner: string, out: TemplatePart[]):
   } else if (CAPTURE_NAME.test(name)) {
     out.push({ kind: 'capture', ref: name, at, written: `{{${inner}}}` });
   } else {
-    throw templateError('INVALID_ARGUMENT', t, at, (pos) => `Unknown placeholder {{${inner}}} at position ${pos}: ${PLACEHOLDER_HELP}`);
+    const written = `{{${inner}}}`;
+    throw templateError('INVALID_ARGUMENT', t, at, (pos) =>
+      say('template.unknownPlaceholder', { written, pos, vars: PLACEHOLDER_VARS, one: '{{1}}', name: '{{name}}' }),
+    );
   }
 }
 
@@ -148,7 +157,7 @@ function parseTextTemplate(t: string): TemplatePart[] {
         const close = t.indexOf('>', i + 2);
         const name = close < 0 ? '' : t.slice(i + 2, close);
         if (!CAPTURE_NAME.test(name)) {
-          throw templateError('INVALID_ARGUMENT', t, i, (pos) => `'$<' at position ${pos} does not start a capture name: write $<name> for a named group, or $$ for a literal $`, '$<');
+          throw templateError('INVALID_ARGUMENT', t, i, (pos) => say('template.badCaptureName', { pos }), '$<');
         }
         literalParts(t, pieceStart, i, out);
         out.push({ kind: 'capture', ref: name, at: i, written: `$<${name}>` });
@@ -179,7 +188,7 @@ function parseTextTemplate(t: string): TemplatePart[] {
 function parseHexTemplate(t: string): TemplatePart[] {
   const dollar = t.indexOf('$');
   if (dollar >= 0) {
-    throw templateError('BAD_HEX', t, dollar, (pos) => `Captures like $1 cannot be used in a hex reply ('$' at position ${pos}): a hex reply is fixed bytes plus {{count8}}, {{count16be}} or {{count16le}}`, '$');
+    throw templateError('BAD_HEX', t, dollar, (pos) => say('template.hexCapture', { pos, ...HEX_COUNTERS }), '$');
   }
   const out: TemplatePart[] = [];
   let pieceStart = 0;
@@ -190,7 +199,7 @@ function parseHexTemplate(t: string): TemplatePart[] {
     const counter = COUNTERS[inner];
     if (!counter) {
       const written = close < 0 ? '{{' : `{{${inner}}}`;
-      throw templateError('BAD_HEX', t, i, (pos) => `${written} at position ${pos} cannot be used in a hex reply: only {{count8}}, {{count16be}} and {{count16le}} can`, written);
+      throw templateError('BAD_HEX', t, i, (pos) => say('template.hexPlaceholder', { written, pos, ...HEX_COUNTERS }), written);
     }
     if (i > pieceStart) out.push({ kind: 'bytes', bytes: atOffset(t, pieceStart, t.slice(pieceStart, i), parseHex) });
     out.push(counter);
@@ -226,7 +235,7 @@ export function parseHexPattern(pattern: string): Int16Array {
   const out: number[] = [];
   let i = 0;
   const len = pattern.length;
-  const bad = (at: number, what: (ch: string, pos: number) => string): CodecError => {
+  const bad = (at: number, what: (ch: string, pos: number) => Reason): CodecError => {
     const ch = String.fromCodePoint(pattern.codePointAt(at) ?? 0);
     return templateError('BAD_HEX', pattern, at, (pos) => what(ch, pos), ch);
   };
@@ -241,7 +250,7 @@ export function parseHexPattern(pattern: string): Int16Array {
     if (pattern.charAt(i) === '0' && (pattern.charAt(i + 1) === 'x' || pattern.charAt(i + 1) === 'X')) {
       i += 2;
       if (i >= len || isSep(pattern.charAt(i))) {
-        throw bad(prefixAt, (_ch, pos) => `'${pattern.slice(prefixAt, prefixAt + 2)}' at position ${pos} is not followed by hex digits`);
+        throw bad(prefixAt, (_ch, pos) => say('pattern.prefixAlone', { prefix: pattern.slice(prefixAt, prefixAt + 2), pos }));
       }
     }
     while (i < len && !isSep(pattern.charAt(i))) {
@@ -250,35 +259,33 @@ export function parseHexPattern(pattern: string): Int16Array {
       if (a === '?' && b === '?') {
         out.push(-1);
       } else if (a === '?' || b === '?') {
-        throw bad(a === '?' ? i : i + 1, (_ch, pos) => `'?' at position ${pos} must be part of '??' (any one byte)`);
+        throw bad(a === '?' ? i : i + 1, (_ch, pos) => say('pattern.lonelyQuestion', { pos }));
       } else {
         const hi = hexValue(a.charCodeAt(0));
-        if (hi < 0) throw bad(i, (ch, pos) => `'${ch}' at position ${pos} is not a hex digit or '??'`);
+        if (hi < 0) throw bad(i, (ch, pos) => say('pattern.notDigit', { char: ch, pos }));
         if (i + 1 >= len || isSep(b)) {
-          throw bad(i, (ch, pos) => `Hex digit '${ch}' at position ${pos} has no partner: hex bytes need two digits`);
+          throw bad(i, (ch, pos) => say('pattern.unpaired', { char: ch, pos }));
         }
         const lo = hexValue(b.charCodeAt(0));
-        if (lo < 0) throw bad(i + 1, (ch, pos) => `'${ch}' at position ${pos} is not a hex digit or '??'`);
+        if (lo < 0) throw bad(i + 1, (ch, pos) => say('pattern.notDigit', { char: ch, pos }));
         out.push((hi << 4) | lo);
       }
       i += 2;
     }
   }
-  if (out.length === 0) throw new CodecError('BAD_HEX', 'The hex pattern is empty: write bytes like 01 03 ?? ?? (?? = any byte)');
+  if (out.length === 0) throw new CodecError('BAD_HEX', say('pattern.empty'));
   return Int16Array.from(out);
 }
 
 export const REGEX_FLAGS = ['i', 'm', 's', 'u'] as const;
 
 /** Why `flags` cannot be used on a rule's regex, or undefined when they can. */
-export function regexFlagsProblem(flags: string): string | undefined {
+export function regexFlagsProblem(flags: string): Reason | undefined {
   const seen = new Set<string>();
   for (const f of flags) {
-    if (f === 'g' || f === 'y') {
-      return `Regex flag '${f}' is not allowed: a rule tests each message once from its start (allowed flags: i, m, s, u)`;
-    }
-    if (!(REGEX_FLAGS as readonly string[]).includes(f)) return `Unknown regex flag '${f}' (allowed flags: i, m, s, u)`;
-    if (seen.has(f)) return `Regex flag '${f}' is given twice`;
+    if (f === 'g' || f === 'y') return say('regex.flagGlobal', { flag: f });
+    if (!(REGEX_FLAGS as readonly string[]).includes(f)) return say('regex.flagUnknown', { flag: f });
+    if (seen.has(f)) return say('regex.flagTwice', { flag: f });
     seen.add(f);
   }
   return undefined;
@@ -303,15 +310,18 @@ export interface RuleRegex {
 /** A regex rule looks at most at this many characters of a message (≈ 25 ms worst case). */
 export const REGEX_INPUT_MAX = 32 * 1024;
 
-function describeRegexError(e: unknown): string {
+/** RE2's own error sentences (re2js Parser.ERR_*), as keys of the reasons table. */
+const RE2_ERRORS = (Object.keys(REASONS) as ReasonKey[]).filter((k) => k.startsWith('re2.'));
+
+function describeRegexError(e: unknown): Reason {
   const raw = e instanceof Error ? e.message : String(e);
-  if (/invalid escape sequence: `\\[1-9k]/.test(raw)) {
-    return 'Back-references (\\1, \\k<name>) are not allowed: a rule\'s regex must run in linear time on any message';
-  }
-  if (/`\(\?(<?[=!])/.test(raw)) {
-    return 'Look-arounds ((?=…), (?!…), (?<=…), (?<!…)) are not allowed: a rule\'s regex must run in linear time on any message';
-  }
-  return `The regex is not valid: ${raw.replace(/^error parsing regexp: /, '')}`;
+  if (/invalid escape sequence: `\\[1-9k]/.test(raw)) return say('regex.backReference');
+  if (/`\(\?(<?[=!])/.test(raw)) return say('regex.lookaround');
+  const { error, input } = e as { error?: unknown; input?: unknown };
+  if (typeof error !== 'string') return say('regex.invalid', { detail: raw.replace(/^error parsing regexp: /, '') });
+  const key = RE2_ERRORS.find((k) => REASONS[k] === error);
+  const detail: Reason | string = key ? { key } : error;
+  return typeof input === 'string' && input !== '' ? say('regex.invalidAt', { detail, input }) : say('regex.invalid', { detail });
 }
 
 /** Compile a rule's regex. @throws CodecError INVALID_ARGUMENT in the user's words. */

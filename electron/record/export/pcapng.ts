@@ -20,6 +20,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { WbError } from '../../../shared/protocol/errors';
+import { say } from '../../../shared/protocol/reason-format';
 import type { CaptureRecord } from './record';
 
 export const BLOCK_SHB = 0x0a0d0d0a;
@@ -215,7 +216,7 @@ export class PcapngEncoder {
   /** One or more Enhanced Packet Blocks for one record. */
   encode(rec: CaptureRecord): Buffer[] {
     if (!Number.isFinite(rec.ts) || rec.ts < 0) {
-      throw new WbError('INVALID_ARGUMENT', `A captured message has an invalid time (${String(rec.ts)}), so it cannot be exported`);
+      throw new WbError('INVALID_ARGUMENT', say('export.badTime', { ts: String(rec.ts) }));
     }
     const tsUs = Math.round(rec.ts * 1000);
     const [local, remote] = pairAddresses(parseIpAddress(rec.local.address), parseIpAddress(rec.remote.address));

@@ -135,6 +135,28 @@ describe('txt-text', () => {
     expect(await run('txt-text', [], { encodingLabel: 'GBK' })).toBe('# Text decoded as GBK\n');
   });
 
+  it('starts a txt export with header lines saying what it holds, in the language asked for', async () => {
+    const header = { session: 'PLC', transport: 'tcp' as const, messages: 1, dropped: 0, madeAt: T0 };
+    const en = await run('txt-text', [rec()], { timeZone: 'utc', encodingLabel: 'GBK', header });
+    expect(en.split('\n').slice(0, 4)).toEqual([
+      "# Wirebench log export of session 'PLC' (TCP), made 2026-11-22 10:00:00.123 (UTC)",
+      '# 1 message, received (RX) and sent (TX), oldest first',
+      '# Each line: time (UTC), RX or TX, the other end, (length in bytes), then the text decoded as GBK; ' +
+        'control characters are written as \\r \\n \\t \\0 \\\\ \\uHHHH, bytes without text as \\xHH',
+      '2026-11-22 10:00:00.123 RX 127.0.0.1:5000 (5 B) hello',
+    ]);
+    const zh = await run('txt-hexdump', [rec()], { timeZone: 'utc', header: { ...header, transport: 'udp', messages: 1200, dropped: 7 }, language: 'zh-CN' });
+    expect(zh.split('\n').slice(0, 3)).toEqual([
+      '# Wirebench 日志导出：会话“PLC”（UDP），导出于 2026-11-22 10:00:00.123（UTC）',
+      '# 共 1,200 条消息，包括接收（RX）和发送（TX），按时间先后排列；另有 7 条较早的消息已因日志大小上限被丢弃',
+      '# 每条消息：先是一行时间（UTC）、RX 或 TX、对端地址和（长度，字节），然后是它的 Hexdump（偏移、16 个字节的十六进制、同样字节的 ASCII），最后空一行',
+    ]);
+    // an empty export still says what it is
+    expect((await run('txt-hexdump', [], { timeZone: 'utc', header: { ...header, messages: 0 } })).split('\n')[1]).toBe('# 0 messages, received (RX) and sent (TX), oldest first');
+    // CSV stays machine-readable: its first line is the column header
+    expect((await run('csv', [rec()], { timeZone: 'utc', header, language: 'zh-CN' })).split('\r\n')[0]).toBe('time,direction,transport,local,remote,length,hex,text');
+  });
+
   it('uses local time by default', () => {
     const d = new Date(T0);
     const p = (n: number): string => String(n).padStart(2, '0');

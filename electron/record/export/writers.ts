@@ -17,7 +17,10 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Endpoint } from '../../../shared/protocol/model';
+import type { ExportLanguage } from '../../../shared/protocol/automation';
 import { WbError } from '../../../shared/protocol/errors';
+import { say } from '../../../shared/protocol/reason-format';
+import { headerText, type HeaderFacts } from './header';
 import { formatHex, hexdump } from '../../../shared/codec/hex';
 import type { CaptureRecord, ExportFormat } from './record';
 import { PcapngEncoder } from './pcapng';
@@ -36,12 +39,19 @@ export interface ExportOptions {
   timeZone?: 'local' | 'utc';
   /** csv only: start with a UTF-8 byte order mark so Excel reads non-ASCII text correctly. Default false. */
   bom?: boolean;
+  /**
+   * txt-text and txt-hexdump: start with comment lines saying what the file holds, in `language`
+   * (without them, txt-text notes only the encoding).
+   */
+  header?: Omit<HeaderFacts, 'madeAt' | 'timeZone' | 'encoding'> & { madeAt: number };
+  /** the language of the header lines (default English) */
+  language?: ExportLanguage;
 }
 
 function writeFailed(e: unknown): WbError {
   const sysCode = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-  const why = e instanceof Error ? e.message : String(e);
-  return new WbError('WRITE_FAILED', `Could not write the export file: ${why}`, sysCode ? { sysCode } : undefined);
+  const detail = e instanceof Error ? e.message : String(e);
+  return new WbError('WRITE_FAILED', say('export.writeFailed', { detail }), sysCode ? { sysCode } : undefined);
 }
 
 /** A Writable with backpressure, first-error memory and a single end. */
@@ -58,7 +68,7 @@ class Out {
   /** Write chunks in order; a promise when the stream wants us to wait for 'drain'. */
   push(chunks: ReadonlyArray<string | Uint8Array>): void | Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.ended) return Promise.reject(new WbError('WRITE_FAILED', 'The export has already finished; no more messages can be added'));
+    if (this.ended) return Promise.reject(new WbError('WRITE_FAILED', say('export.finished')));
     let full = false;
     for (const c of chunks) full = !this.stream.write(c) || full;
     return full ? this.drain() : undefined;
@@ -76,7 +86,7 @@ class Out {
       };
       const onDrain = (): void => done();
       const onError = (e: unknown): void => done(this.failure ?? writeFailed(e));
-      const onClose = (): void => done(this.failure ?? new WbError('WRITE_FAILED', 'The export file was closed before all messages were written'));
+      const onClose = (): void => done(this.failure ?? new WbError('WRITE_FAILED', say('export.closedEarly')));
       s.on('drain', onDrain);
       s.on('error', onError);
       s.on('close', onClose);
@@ -210,14 +220,21 @@ function isoTime(ts: number): string | null {
 export function createExportWriter(format: ExportFormat, out: Writable, opts: ExportOptions = {}): ExportWriter {
   const tz = opts.timeZone ?? 'local';
   const label = opts.encodingLabel;
+  const header = (kind: 'text' | 'hexdump'): string => {
+    const h = opts.header;
+    if (!h) return kind === 'text' && label ? `# Text decoded as ${escapeText(label)}\n` : '';
+    const facts: HeaderFacts = { ...h, session: escapeText(h.session), madeAt: formatTime(h.madeAt, tz), timeZone: tz };
+    if (label) facts.encoding = escapeText(label);
+    return headerText(kind, facts, opts.language);
+  };
   switch (format) {
     case 'txt-text':
-      return textWriter(out, label ? `# Text decoded as ${escapeText(label)}\n` : '', (rec) => {
+      return textWriter(out, header('text'), (rec) => {
         const body = rec.text !== undefined ? escapeText(rec.text) : escapeBytes(rec.bytes);
         return `${headLine(rec, tz)} ${body}\n`;
       });
     case 'txt-hexdump':
-      return textWriter(out, '', (rec) => {
+      return textWriter(out, header('hexdump'), (rec) => {
         const dump = hexdump(rec.bytes);
         return `${headLine(rec, tz)}\n${dump === '' ? '' : `${dump}\n`}\n`;
       });
@@ -256,7 +273,7 @@ export function createExportWriter(format: ExportFormat, out: Writable, opts: Ex
       return pcapngWriter(out);
     default: {
       const never: never = format;
-      throw new WbError('INVALID_ARGUMENT', `Unknown export format: ${String(never)}`, { field: 'format' });
+      throw new WbError('INVALID_ARGUMENT', say('export.unknownFormat', { format: String(never) }), { field: 'format' });
     }
   }
 }

@@ -1,18 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { HISTORY_MAX, draftOf, historyLabel, isEmptyForm, payloadOf, remember, stepHistory, type SendForm } from './send-draft';
+import { profileSessionSchema } from '../../../shared/protocol';
+import {
+  BOX_MAX_CHARS,
+  HISTORY_MAX,
+  SAVED_DRAFT_MAX,
+  SAVED_HISTORY_ENTRY_MAX,
+  defaultForm,
+  fromSettings,
+  historyLabel,
+  isEmptyForm,
+  isPristine,
+  lengthAfterPaste,
+  newDraft,
+  payloadOf,
+  pickEncoding,
+  remember,
+  sendEncodingOf,
+  stepHistory,
+  toSettings,
+  type SendForm,
+} from './send-draft';
 
-const text = (t: string): SendForm => ({ ...draftOf('fixture', 'utf-8').form, mode: 'text', text: t });
+const serverInfoConfig = { kind: 'tcp-server', host: '0.0.0.0', port: 0 };
+const text = (t: string): SendForm => ({ ...defaultForm(), mode: 'text', text: t });
 
 describe('send drafts', () => {
-  it('keeps one draft per session across calls', () => {
-    expect(draftOf('a', 'gbk')).toBe(draftOf('a', 'utf-8'));
-    expect(draftOf('a', 'gbk').form.encoding).toBe('gbk');
-    expect(draftOf('b', 'utf-8')).not.toBe(draftOf('a', 'utf-8'));
+  it('sends text in the receive encoding unless the user picked another', () => {
+    expect(sendEncodingOf(text('x'), 'gbk')).toBe('gbk');
+    expect(sendEncodingOf({ ...text('x'), encoding: 'utf-8' }, 'gbk')).toBe('utf-8');
+    expect(payloadOf(text('你好'), 'gbk')).toMatchObject({ kind: 'text', encoding: 'gbk' });
+    // picking the receive encoding means "follow the session" again
+    expect(pickEncoding('gbk', 'gbk')).toBeNull();
+    expect(pickEncoding('utf-8', 'gbk')).toBe('utf-8');
   });
 
   it('builds the payload the engine expects, with the checksum only when chosen', () => {
-    expect(payloadOf({ ...text('hi'), lineEnding: 'crlf' })).toEqual({ kind: 'text', text: 'hi', encoding: 'utf-8', escapes: false, lineEnding: 'crlf' });
-    expect(payloadOf({ ...text(''), mode: 'hex', hex: '01 02', checksum: 'crc16-modbus', endian: 'le' })).toEqual({
+    expect(payloadOf({ ...text('hi'), lineEnding: 'crlf' }, 'utf-8')).toEqual({ kind: 'text', text: 'hi', encoding: 'utf-8', escapes: false, lineEnding: 'crlf' });
+    expect(payloadOf({ ...text(''), mode: 'hex', hex: '01 02', checksum: 'crc16-modbus', endian: 'le' }, 'gbk')).toEqual({
       kind: 'hex',
       hex: '01 02',
       checksum: { kind: 'crc16-modbus', endian: 'le' },
@@ -23,7 +47,7 @@ describe('send drafts', () => {
   });
 
   it('history: newest first, no immediate repeats, capped, recalled with a cursor', () => {
-    const d = draftOf('h', 'utf-8');
+    const d = newDraft();
     remember(d, text('one'));
     remember(d, text('two'));
     remember(d, text('two'));
@@ -42,5 +66,48 @@ describe('send drafts', () => {
     expect(historyLabel(text('a\r\nb'))).toBe('TXT  a  b');
     expect(historyLabel({ ...text(''), mode: 'hex', hex: 'AA' })).toBe('HEX  AA');
     expect(historyLabel(text('x'.repeat(70)))).toBe(`TXT  ${'x'.repeat(60)}…`);
+  });
+
+  it('saves settings, draft and history in the profile shape and reads them back', () => {
+    const d = newDraft();
+    Object.assign(d.form, { mode: 'hex', hex: '01 03', text: 'AT', encoding: 'gbk', escapes: true, lineEnding: 'crlf', checksum: 'crc16-modbus', endian: 'le' });
+    remember(d, text('follow')); // following the session: no encoding saved
+    remember(d, { ...text('picked'), encoding: 'big5' });
+    const saved = toSettings(d);
+    expect(saved).toMatchObject({ mode: 'hex', hex: '01 03', encoding: 'gbk', checksum: 'crc16-modbus', endian: 'le', lineEnding: 'crlf' });
+    expect(saved.history[1]).not.toHaveProperty('encoding');
+    expect(saved.history[0]?.encoding).toBe('big5');
+    // it is what a profile session accepts
+    expect(profileSessionSchema.safeParse({ config: serverInfoConfig, send: saved }).success).toBe(true);
+    const back = fromSettings(JSON.parse(JSON.stringify(saved)));
+    expect(back?.form).toEqual(d.form);
+    expect(back?.history).toEqual(d.history);
+  });
+
+  it('keeps saved copies small: a long draft is saved empty, long history entries are left out', () => {
+    const d = newDraft();
+    d.form.text = 'x'.repeat(SAVED_DRAFT_MAX + 1);
+    d.form.lineEnding = 'lf';
+    remember(d, text('y'.repeat(SAVED_HISTORY_ENTRY_MAX + 1)));
+    remember(d, text('short'));
+    const saved = toSettings(d);
+    expect(saved.text).toBe('');
+    expect(saved.lineEnding).toBe('lf');
+    expect(saved.history.map((h) => h.text)).toEqual(['short']);
+  });
+
+  it('reads defaults for missing fields and refuses what is not a send form', () => {
+    expect(fromSettings({})?.form).toEqual(defaultForm());
+    expect(fromSettings({ mode: 'binary' })).toBeNull();
+    expect(fromSettings({ checksum: 'md5' })).toBeNull();
+    expect(fromSettings(null)).toBeNull();
+    expect(isPristine(newDraft())).toBe(true);
+    expect(isPristine({ form: { ...defaultForm(), escapes: true }, history: [] })).toBe(false);
+  });
+
+  it('measures a paste against the box limit, replacing the selection', () => {
+    expect(lengthAfterPaste(10, 2, 5, 4)).toBe(11);
+    expect(lengthAfterPaste(0, 0, 0, BOX_MAX_CHARS)).toBe(BOX_MAX_CHARS);
+    expect(lengthAfterPaste(BOX_MAX_CHARS, 0, BOX_MAX_CHARS, 10)).toBe(10);
   });
 });

@@ -214,7 +214,7 @@ const automationEn = {
     done: 'Exported {n} records ({size})',
     path: 'Saved to',
     downloadFile: 'Download',
-    spillNote: 'Exports read the whole log the engine keeps on disk: {records} records, {size}.',
+    spillNote: 'Exports read the whole log Wirebench keeps on disk: {records} records, {size}.',
     spillDropped: '{n} of the oldest records were dropped because of the size limit.',
     spillLimit: 'Disk log limit per session (MB)',
     spillLimitHint: 'Exports read from this log; the oldest records are dropped above the limit.',

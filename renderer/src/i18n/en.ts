@@ -7,12 +7,13 @@
 import automationEn from './automation.en';
 import composeEn from './compose.en';
 import viewEn from './view.en';
-import { REASONS_EN } from './reasons';
 
 const en = {
   ...automationEn,
   ...composeEn,
   ...viewEn,
+  /** which language this table is (reasons.ts reads it through `t`) */
+  meta: { locale: 'en' },
   app: {
     title: 'Wirebench 网络调试助手',
     newSession: 'New session',
@@ -338,7 +339,18 @@ const en = {
       escape: "'{char}' at position {pos} is not a valid escape (use \\r \\n \\t \\0 \\\\ \\uHHHH or \\xHH)",
     },
   },
-  reason: REASONS_EN,
+  /** the checksum choices (shared/codec CHECKSUM_KINDS) */
+  checksumKind: {
+    sum8: 'SUM8 (sum mod 256)',
+    'sum8-2c': "SUM8 two's complement",
+    xor8: 'XOR8 (BCC)',
+    lrc: 'LRC (Modbus ASCII)',
+    crc8: 'CRC-8/SMBUS',
+    'crc16-modbus': 'CRC-16/MODBUS',
+    'crc16-ccitt-false': 'CRC-16/CCITT-FALSE',
+    'crc16-xmodem': 'CRC-16/XMODEM',
+    crc32: 'CRC-32',
+  },
 };
 
 export default en;

@@ -3,12 +3,12 @@ import type { MessageSchema } from './en';
 import automationZh from './automation.zh-CN';
 import composeZh from './compose.zh-CN';
 import viewZh from './view.zh-CN';
-import { REASONS_ZH_CN } from './reasons';
 
 const zhCN: MessageSchema = {
   ...automationZh,
   ...composeZh,
   ...viewZh,
+  meta: { locale: 'zh-CN' },
   app: {
     title: 'Wirebench 网络调试助手',
     newSession: '新建会话',
@@ -119,11 +119,11 @@ const zhCN: MessageSchema = {
     remote: '远程',
     bind: '绑定',
     rxEncoding: '接收编码',
-    framing: '分帧',
+    framing: '断帧/分包',
     reachableAt: '可连接地址',
   },
   framing: {
-    raw: '不分帧',
+    raw: '不断帧（按收到的原样）',
     delimiter: '分隔符',
     fixed: '固定长度',
     'length-prefix': '长度前缀',
@@ -144,7 +144,7 @@ const zhCN: MessageSchema = {
     includesPrefix: '长度包含前缀本身',
     gapMs: '空闲间隔（毫秒）',
     errHex: '十六进制须成对出现（0–9、A–F）',
-    errEscape: '第 {pos} 个字符处的转义无效',
+    errEscape: '第 {pos} 个字符处的转义符无效',
     errEmpty: '请输入 1–64 个字节',
   },
   peers: {
@@ -220,7 +220,7 @@ const zhCN: MessageSchema = {
     UNKNOWN_COMMAND: '未知命令',
     FORBIDDEN: '不允许的操作',
     BAD_HEX: '十六进制格式错误',
-    BAD_ESCAPE: '转义字符无效',
+    BAD_ESCAPE: '转义符无效',
     UNENCODABLE: '字符无法用该编码表示',
     UNKNOWN_ENCODING: '未知编码',
     SESSION_NOT_FOUND: '会话不存在',
@@ -284,7 +284,7 @@ const zhCN: MessageSchema = {
     details: {
       open: '详情',
       title: '数据详情',
-      hexdump: '十六进制转储',
+      hexdump: 'Hexdump',
       text: '文本',
       truncated: '仅显示前 {shown} 字节（共 {total} 字节）；复制按钮会复制全部内容',
       loading: '正在读取全部 {total} 字节（目前显示前 {shown} 字节）…',
@@ -293,7 +293,7 @@ const zhCN: MessageSchema = {
       gone: '这条记录已不在磁盘日志中',
       copyHex: '复制十六进制',
       copyText: '复制文本',
-      copyDump: '复制转储',
+      copyDump: '复制 Hexdump',
       close: '关闭',
       copied: '已复制到剪贴板',
       copyFailed: '复制失败：{reason}',
@@ -308,7 +308,7 @@ const zhCN: MessageSchema = {
     placeholderText: '输入要发送的内容，Ctrl+Enter 发送',
     placeholderHex: '十六进制字节，如 01 03 00 00 00 0A；Ctrl+Enter 发送',
     encoding: '编码',
-    escapes: '转义',
+    escapes: '解析转义符',
     escapesHint: '解析 \\r \\n \\t \\0 \\\\ \\uHHHH 和 \\xHH（原始字节）',
     lineEnding: '换行符',
     le: { none: '无', cr: 'CR (\\r)', lf: 'LF (\\n)', crlf: 'CRLF (\\r\\n)' },
@@ -331,10 +331,20 @@ const zhCN: MessageSchema = {
       hexUnpaired: '第 {pos} 个字符“{char}”缺少配对：每个字节需要两位十六进制数字',
       hexPrefix: '第 {pos} 个字符处的“0x”后面没有十六进制数字',
       unencodable: '第 {pos} 个字符“{char}”无法用 {encoding} 编码',
-      escape: '第 {pos} 个字符处的“{char}”不是有效的转义（可用 \\r \\n \\t \\0 \\\\ \\uHHHH 或 \\xHH）',
+      escape: '第 {pos} 个字符处的“{char}”不是有效的转义符（可用 \\r \\n \\t \\0 \\\\ \\uHHHH 或 \\xHH）',
     },
   },
-  reason: REASONS_ZH_CN,
+  checksumKind: {
+    sum8: 'SUM8（累加和，模 256）',
+    'sum8-2c': 'SUM8 补码（累加和取补）',
+    xor8: 'XOR8（异或校验，BCC）',
+    lrc: 'LRC（Modbus ASCII）',
+    crc8: 'CRC-8/SMBUS',
+    'crc16-modbus': 'CRC-16/MODBUS',
+    'crc16-ccitt-false': 'CRC-16/CCITT-FALSE',
+    'crc16-xmodem': 'CRC-16/XMODEM',
+    crc32: 'CRC-32',
+  },
 };
 
 export default zhCN;

@@ -71,7 +71,7 @@ function mountView(opts: { layout?: boolean } = {}) {
   const rx = (text: string, remote: Endpoint = A): FakeRowInput => ({ dir: 'rx', bytes: text, remote });
   const rowsEl = () => w.findAll('[role="row"]');
   const loaded = () => w.findAll('[role="row"]:not([aria-busy="true"])');
-  const button = (name: string) => w.findAll('button').find((b) => b.text() === name)!;
+  const button = (name: string) => w.findAll('button').find((b) => (b.attributes('aria-label') ?? b.text()) === name)!;
   const checkbox = (name: string) => w.findAll('.n-checkbox').find((c) => c.text() === name)!;
   return { w, bridge, record, grid, add, rx, rowsEl, loaded, button, checkbox, tail: () => record.emitTail('s1') };
 }
@@ -81,6 +81,7 @@ const searchCalls = (bridge: FakeBridge) => bridge.callsOf('log.search') as { fi
 describe('LogView', () => {
   beforeEach(() => {
     document.body.innerHTML = '';
+    localStorage.clear(); // views are remembered per session: every test starts from the defaults
   });
 
   it('renders tail rows with direction, peer, length, text and hex, as text (never HTML); notes in the user\'s words', async () => {
@@ -89,7 +90,7 @@ describe('LogView', () => {
       v.rx('你好\r\n'),
       { dir: 'tx', bytes: '<b>x</b>', remote: B },
       { dir: 'info', text: '127.0.0.1:5000 connected', note: { kind: 'peer.joined' }, remote: A, peerId: 'p1' },
-      { dir: 'info', text: 'Listening on 0.0.0.0:80', note: { kind: 'status', state: 'listening', reason: 'Listening on 0.0.0.0:80' } },
+      { dir: 'info', text: 'Listening on 0.0.0.0:80', note: { kind: 'status', state: 'listening', reason: 'Listening on 0.0.0.0:80', why: { key: 'status.listening', params: { addr: '0.0.0.0:80' } } } },
       { dir: 'error', text: 'The peer 1.2.3.4:5 reset the connection', note: { kind: 'error', code: 'CONNECTION_RESET', message: 'The peer 1.2.3.4:5 reset the connection', sysCode: 'ECONNRESET' } },
     );
     v.tail();
@@ -124,7 +125,7 @@ describe('LogView', () => {
     record.append(
       's1',
       { dir: 'info', text: '[::1]:6000 connected', note: { kind: 'peer.joined' }, remote: B },
-      { dir: 'info', text: 'Listening on 0.0.0.0:80', note: { kind: 'status', state: 'listening', reason: 'Listening on 0.0.0.0:80' } },
+      { dir: 'info', text: 'Listening on 0.0.0.0:80', note: { kind: 'status', state: 'listening', reason: 'Listening on 0.0.0.0:80', why: { key: 'status.listening', params: { addr: '0.0.0.0:80' } } } },
       { dir: 'info', text: 'Reading paused', note: { kind: 'paused', paused: true } },
     );
     record.emitTail('s1');
@@ -177,7 +178,7 @@ describe('LogView', () => {
     v.add(v.rx('AB'), v.rx('\r\n'));
     v.tail();
     await settle();
-    await v.checkbox('Hex search').find('.n-checkbox-box-wrapper, .n-checkbox-box').trigger('click');
+    await v.button('Hex search').trigger('click');
     await v.w.find('input[aria-label="Search log"]').setValue('0D 0G');
     await until(() => v.w.find('[data-testid="log-search-error"]').exists());
     expect(v.w.find('[data-testid="log-search-error"]').text()).toBe("Search: 'G' at position 5 is not valid hex");
@@ -305,7 +306,10 @@ describe('LogView', () => {
     v.add({ dir: 'rx', bytes: 'Hello, World!\n', remote: A }, { dir: 'rx', bytes: new Uint8Array(2000).fill(0x41), remote: A });
     v.tail();
     await settle();
-    await v.rowsEl()[0]!.trigger('click');
+    await v.rowsEl()[0]!.trigger('click'); // a click no longer opens details: text in rows can be selected
+    await settle();
+    expect(document.body.querySelector('[data-testid="hexdump"]')).toBeNull();
+    await v.rowsEl()[0]!.find('.c-payload').trigger('dblclick');
     await until(() => document.body.querySelector('[data-testid="hexdump"]') !== null);
     const dialog = document.body.querySelector('[role="dialog"]');
     expect(dialog?.getAttribute('aria-label')).toBe('Row details');

@@ -12,18 +12,18 @@ export type Translate = (key: string, params?: Record<string, unknown>) => strin
 export function rowText(row: LogRow, t: Translate): string {
   const note = row.note;
   if (!note) return row.text;
-  const reason = (r: string): string => localizeReason(r, (key, params) => t(key, params));
+  const reason = (subject: Parameters<typeof localizeReason>[0]): string => localizeReason(subject, (key, params) => t(key, params));
   const peer = formatEndpoint(row.remote);
   switch (note.kind) {
     case 'status':
-      return note.reason ? reason(note.reason) : t(`state.${note.state}`);
+      return note.reason ? reason(note) : t(`state.${note.state}`);
     case 'peer.joined':
       return peer ? t('log.peerJoined', { peer }) : row.text;
     case 'peer.left':
       if (!peer) return row.text;
-      return note.reason ? t('log.peerLeft', { peer, reason: reason(note.reason) }) : t('log.peerLeftNoReason', { peer });
+      return note.reason ? t('log.peerLeft', { peer, reason: reason(note) }) : t('log.peerLeftNoReason', { peer });
     case 'error': {
-      const message = reason(note.message);
+      const message = reason(note);
       return note.sysCode ? `${message} (${note.sysCode})` : message;
     }
     case 'paused':

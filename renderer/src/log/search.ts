@@ -91,6 +91,11 @@ export class LogSearch {
     return i >= 0 && i < this.count ? this.buf[this.start + i] : undefined;
   }
 
+  /** Index (0 = oldest kept) of the first match with seq ≥ `seq`; `count` when none. */
+  indexOf(seq: number): number {
+    return this.lowerBound(seq) - this.start;
+  }
+
   /** Matches with seq ≤ bound (a paused view's bound). */
   countUpTo(bound: number): number {
     return this.lowerBound(bound + 1) - this.start;

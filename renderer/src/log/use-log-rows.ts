@@ -1,30 +1,32 @@
 /**
- * The log view's row model: a fixed-row-height virtual list over the seqs
- * `firstSeq…bound` of a session (bound = lastSeq, or the seq at pause), or
- * over the matching seqs of a search. Per update it touches only the visible
- * rows (O(screen), never O(rows)); rows come from the log store's cache, and
- * those it lacks are asked for (`logs.want`) and shown as placeholders until
- * they arrive.
+ * The log view's row model: a virtual list over the seqs `firstSeq…bound`
+ * of a session (bound = lastSeq, or the seq at pause), or over the matching
+ * seqs of a search. Per update it touches only the visible rows (O(screen),
+ * never O(rows)); rows come from the log store's cache, and those it lacks
+ * are asked for (`logs.want`) and shown as placeholders until they arrive.
  *
- * Lists taller than MAX_CONTENT_PX (browsers cap element heights) are scaled:
- * one scroll pixel is then several virtual pixels, so row 1 of 10,000,000 is
- * still reachable.
+ * Rows have one fixed height, or with word wrap the height their content
+ * takes: each row on screen is measured after it is drawn and its height
+ * kept by seq (RowHeights); rows never drawn count as the average. Where the
+ * rows go is VirtualList's job (log/virtual-list.ts): exact positions for
+ * fixed rows, an anchor row for wrapped ones.
  *
  * Following (auto-scroll) shows the newest rows, which the `log.tail` events
  * bring: it asks only for visible rows the tail skipped, and only once the
  * tail has been still for a moment. Scrolling back asks for the visible rows
  * plus FETCH_AHEAD rows on either side.
  */
-import { computed, nextTick, ref, watch, type Ref, type ShallowRef } from 'vue';
+import { computed, nextTick, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 import { LOG_READ_MAX_ROWS } from '../../../shared/protocol';
 import { useLogStore } from '../stores/logs';
 import type { Want } from './fetcher';
+import { RowHeights } from './row-heights';
 import type { LogSearch } from './search';
+import type { ListIndex } from './selection';
 import type { LogRow } from './types';
+import { VirtualList, type Geometry } from './virtual-list';
 
-/** Browsers cap element heights (~33M px in Chromium); stay well below. */
-export const MAX_CONTENT_PX = 8_000_000;
-const OVERSCAN = 4;
+export { MAX_CONTENT_PX } from './virtual-list';
 /** rows read beyond the visible ones when scrolling back */
 export const FETCH_AHEAD = 100;
 
@@ -48,7 +50,12 @@ export interface LogRowsOptions {
   search: ShallowRef<LogSearch | null>;
   /** bumped when the search found more */
   searchTick: Ref<number>;
+  /** the height of an unwrapped row (and the first guess for a wrapped one) */
   rowHeight: Ref<number>;
+  /** rows wrap to their content's height */
+  wrap: Ref<boolean>;
+  /** what a wrapped row's height depends on besides its content (mode, columns); a change measures again */
+  layoutKey: Ref<string>;
   scrollEl: Ref<HTMLElement | null>;
 }
 
@@ -56,8 +63,13 @@ export function useLogRows(o: LogRowsOptions) {
   const logs = useLogStore();
   const scrollTop = ref(0);
   const viewHeight = ref(400);
+  const viewWidth = ref(0);
   /** auto-scroll: follow the newest row until the user scrolls up */
   const follow = ref(true);
+  const list = new VirtualList();
+  const heights = new RowHeights(o.rowHeight.value);
+  /** bumped when measured heights changed */
+  const heightsTick = ref(0);
 
   const bounds = computed(() => {
     void o.version.value;
@@ -74,42 +86,56 @@ export function useLogRows(o: LogRowsOptions) {
 
   function seqAt(i: number): number | undefined {
     const s = o.search.value;
-    if (s) return s.seqAt(i);
+    if (s) return i < rowCount.value ? s.seqAt(i) : undefined;
     return i >= 0 && i < rowCount.value ? bounds.value.firstSeq + i : undefined;
   }
 
-  const totalPx = computed(() => rowCount.value * o.rowHeight.value);
-  const contentPx = computed(() => Math.min(totalPx.value, MAX_CONTENT_PX));
-  /** virtual px per scroll px (1 unless the content is taller than MAX_CONTENT_PX) */
-  const scale = computed(() => {
-    const maxScroll = contentPx.value - viewHeight.value;
-    const maxVirtual = totalPx.value - viewHeight.value;
-    return maxScroll > 0 && maxVirtual > maxScroll ? maxVirtual / maxScroll : 1;
-  });
+  /** The list as the selection sees it (not reactive: read it in an action). */
+  const listIndex: ListIndex = {
+    get count() {
+      return rowCount.value;
+    },
+    seqAt,
+    indexOf(seq: number): number {
+      const s = o.search.value;
+      if (s) return Math.min(rowCount.value, s.indexOf(seq));
+      return Math.min(rowCount.value, Math.max(0, seq - bounds.value.firstSeq));
+    },
+  };
 
-  /** Indices on screen (with a small overscan); null when the list is empty. */
-  const range = computed<{ first: number; last: number; virtualTop: number } | null>(() => {
-    const h = o.rowHeight.value;
-    const n = rowCount.value;
-    if (n === 0) return null;
-    const virtualTop = Math.min(scrollTop.value * scale.value, Math.max(0, totalPx.value - viewHeight.value));
-    const first = Math.min(n - 1, Math.max(0, Math.floor(virtualTop / h) - OVERSCAN));
-    const last = Math.min(n - 1, Math.ceil((virtualTop + viewHeight.value) / h) + OVERSCAN);
-    return { first, last, virtualTop };
+  const layoutKey = computed(() => `${o.wrap.value ? 'wrap' : 'fixed'}|${o.rowHeight.value}|${o.layoutKey.value}|${viewWidth.value}`);
+  watch(
+    layoutKey,
+    () => {
+      if (heights.setKey(layoutKey.value, o.rowHeight.value)) heightsTick.value++;
+    },
+    { immediate: true },
+  );
+
+  const geometry = computed<Geometry>(() => {
+    void heightsTick.value;
+    const count = rowCount.value;
+    const fixed = !o.wrap.value;
+    return {
+      count,
+      viewHeight: viewHeight.value,
+      fixed,
+      estimate: fixed ? o.rowHeight.value : heights.estimate,
+      heightOf: fixed ? () => o.rowHeight.value : (i) => heights.of(seqAt(i)),
+    };
   });
+  const contentPx = computed(() => list.contentPx(geometry.value));
 
   const visibleRows = computed<VisibleRow[]>(() => {
     void o.version.value;
     void o.searchTick.value;
-    const r = range.value;
-    if (!r) return [];
-    const h = o.rowHeight.value;
+    const g = geometry.value;
     const id = o.sessionId.value;
     const rows: VisibleRow[] = [];
-    for (let i = r.first; i <= r.last; i++) {
-      const seq = seqAt(i);
+    for (const p of list.layout(g, scrollTop.value, follow.value)) {
+      const seq = seqAt(p.index);
       if (seq === undefined) continue;
-      rows.push({ index: i, top: scrollTop.value + (i * h - r.virtualTop), seq, row: logs.row(id, seq) });
+      rows.push({ index: p.index, top: p.top, seq, row: logs.row(id, seq) });
     }
     return rows;
   });
@@ -122,18 +148,20 @@ export function useLogRows(o: LogRowsOptions) {
     [visibleRows, follow],
     () => {
       const id = o.sessionId.value;
-      const r = range.value;
-      if (!r) {
+      const vis = visibleRows.value;
+      if (vis.length === 0) {
         logs.want(id, null, null, follow.value);
         return;
       }
-      const from = seqAt(r.first) as number;
-      const to = seqAt(r.last) as number;
+      const firstI = (vis[0] as VisibleRow).index;
+      const lastI = (vis[vis.length - 1] as VisibleRow).index;
+      const from = (vis[0] as VisibleRow).seq;
+      const to = (vis[vis.length - 1] as VisibleRow).seq;
       const ahead = follow.value ? 0 : FETCH_AHEAD;
       let want: Want;
       if (o.search.value) {
-        const lo = Math.max(0, r.first - ahead);
-        const hi = Math.min(rowCount.value - 1, r.last + ahead, lo + LOG_READ_MAX_ROWS - 1);
+        const lo = Math.max(0, firstI - ahead);
+        const hi = Math.min(rowCount.value - 1, lastI + ahead, lo + LOG_READ_MAX_ROWS - 1);
         const seqs: number[] = [];
         for (let i = lo; i <= hi; i++) seqs.push(seqAt(i) as number);
         want = { kind: 'seqs', seqs };
@@ -144,6 +172,19 @@ export function useLogRows(o: LogRowsOptions) {
     },
     { flush: 'post' },
   );
+
+  /** Wrapped rows: measure the rows just drawn; a height that changed lays the list out again (before paint). */
+  function measureRendered(): void {
+    const el = o.scrollEl.value;
+    if (!o.wrap.value || !el) return;
+    let changed = false;
+    for (const row of el.querySelectorAll<HTMLElement>('[data-seq]')) {
+      if (row.dataset['measure'] !== '1') continue;
+      if (heights.set(Number(row.dataset['seq']), row.offsetHeight)) changed = true;
+    }
+    if (changed) heightsTick.value++;
+  }
+  watch([visibleRows, o.wrap], measureRendered, { flush: 'post' });
 
   function scrollToBottom(): void {
     const el = o.scrollEl.value;
@@ -162,7 +203,10 @@ export function useLogRows(o: LogRowsOptions) {
 
   function measure(): void {
     const el = o.scrollEl.value;
-    if (el) viewHeight.value = el.clientHeight || viewHeight.value;
+    if (!el) return;
+    viewHeight.value = el.clientHeight || viewHeight.value;
+    // widths in steps of 8 px: a few px of scrollbar do not measure every row again
+    viewWidth.value = Math.round((el.clientWidth || 0) / 8) * 8;
   }
 
   function resumeFollow(): void {
@@ -180,24 +224,42 @@ export function useLogRows(o: LogRowsOptions) {
 
   // rows leaving the top (a clear, the record's size limit, matches below the first seq)
   // must not move the rows under the user's eyes
-  let lastOrigin = { first: bounds.value.firstSeq, dropped: o.search.value?.dropped ?? 0, search: o.search.value };
+  const origin = shallowRef({ first: bounds.value.firstSeq, dropped: o.search.value?.dropped ?? 0, search: o.search.value });
   watch([o.version, o.searchTick, o.pausedAt], () => {
     const s = o.search.value;
-    const origin = { first: bounds.value.firstSeq, dropped: s?.dropped ?? 0, search: s };
+    const next = { first: bounds.value.firstSeq, dropped: s?.dropped ?? 0, search: s };
+    const last = origin.value;
     const el = o.scrollEl.value;
-    if (!follow.value && el && origin.search === lastOrigin.search && rowCount.value > 0) {
-      const left = s ? origin.dropped - lastOrigin.dropped : origin.first - lastOrigin.first;
+    if (!follow.value && el && next.search === last.search && rowCount.value > 0) {
+      const left = s ? next.dropped - last.dropped : next.first - last.first;
       if (left > 0) {
-        el.scrollTop = Math.max(0, el.scrollTop - (left * o.rowHeight.value) / scale.value);
+        el.scrollTop = list.shift(geometry.value, left, el.scrollTop);
         scrollTop.value = el.scrollTop;
       }
     }
-    lastOrigin = origin;
+    origin.value = next;
     if (follow.value) void nextTick(scrollToBottom);
   });
 
-  watch([o.rowHeight, o.search], () => {
+  // a new list (another search): place it by the scroll fraction, or at its end when following
+  watch(o.search, () => {
+    list.invalidate();
     if (follow.value) void nextTick(scrollToBottom);
+  });
+
+  // wrapping on or off, another mode: the row at the top stays at the top
+  watch([o.wrap, o.rowHeight], () => {
+    if (follow.value) {
+      void nextTick(scrollToBottom);
+      return;
+    }
+    const top = list.topRow;
+    void nextTick(() => {
+      const el = o.scrollEl.value;
+      if (!el) return;
+      el.scrollTop = list.scrollToRow(geometry.value, top);
+      scrollTop.value = el.scrollTop;
+    });
   });
 
   return {
@@ -206,6 +268,7 @@ export function useLogRows(o: LogRowsOptions) {
     visibleRows,
     loading,
     follow,
+    listIndex,
     onScroll,
     measure,
     resumeFollow,

@@ -11,9 +11,11 @@ import type {
   CaptureInfo,
   Err,
   ExportFormat,
+  ExportLanguage,
   ExportInfo,
   NetEvent,
   QuickCommand,
+  Reason,
   Result,
   RuleSetInput,
   RuleStat,
@@ -35,7 +37,9 @@ export interface TransferState {
   size: number;
   sent: number;
   status: 'running' | 'done' | 'cancelled' | 'error';
+  /** why it failed, in English; `errorWhy` structured (translate at render time) */
   error?: string;
+  errorWhy?: Reason;
 }
 
 /** The spill limit the user chose, re-applied on every connection (the engine starts with its default). */
@@ -184,7 +188,12 @@ export const useAutomationStore = defineStore('automation', () => {
     setTransfer(sessionId, base);
     cancelled.delete(sessionId);
     const fail = (r: Err): TransferState => {
-      const st: TransferState = { ...(transferOf(sessionId) ?? base), status: cancelled.has(sessionId) ? 'cancelled' : 'error', error: r.message };
+      const st: TransferState = {
+        ...(transferOf(sessionId) ?? base),
+        status: cancelled.has(sessionId) ? 'cancelled' : 'error',
+        error: r.message,
+        ...(r.why ? { errorWhy: r.why } : {}),
+      };
       setTransfer(sessionId, st);
       return st;
     };
@@ -228,7 +237,7 @@ export const useAutomationStore = defineStore('automation', () => {
   function mergeTransfer(info: TransferInfo): void {
     const t = transferOf(info.sessionId);
     if (!t || t.transferId !== info.transferId || t.status !== 'running') return;
-    if (info.error) setTransfer(info.sessionId, { ...t, status: 'error', error: info.error, sent: info.sent });
+    if (info.error) setTransfer(info.sessionId, { ...t, status: 'error', error: info.error, ...(info.errorWhy ? { errorWhy: info.errorWhy } : {}), sent: info.sent });
     else if (info.cancelled) setTransfer(info.sessionId, { ...t, status: 'cancelled', sent: info.sent });
     else if (info.sent > t.sent) setTransfer(info.sessionId, { ...t, sent: info.sent });
   }
@@ -250,8 +259,9 @@ export const useAutomationStore = defineStore('automation', () => {
     triggerRef(exports);
   }
   const exportInfo = (exportId: string): ExportInfo | null => exports.value.get(exportId) ?? null;
-  async function startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc'): Promise<Result<ExportInfo>> {
-    const r = await bridge.request('export.start', { sessionId, format, timeZone }, { silent: true });
+  /** `language`: the language of the file's header lines (txt formats). */
+  async function startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc', language: ExportLanguage = 'en'): Promise<Result<ExportInfo>> {
+    const r = await bridge.request('export.start', { sessionId, format, timeZone, language }, { silent: true });
     if (r.ok) {
       // an event may already have reported a later state of the same export
       const known = exports.value.get(r.data.exportId);

@@ -21,6 +21,10 @@
  *
  * Pause: `pausedAt(id)` holds the lastSeq at the moment of pausing and the
  * view shows nothing newer; Resume jumps to the live end.
+ * Each session's view (text/hex/both, word wrap) is remembered across
+ * reloads (log/view-prefs.ts); a session first seen starts in the view the
+ * settings name for new sessions. Wrapped rows on screen are read again with
+ * more bytes (`wantFull`, log/full-rows.ts).
  * A change of the session's receive encoding drops its cached rows: they are
  * read again, decoded the new way.
  */
@@ -30,14 +34,16 @@ import { LOG_ROW_BYTES_MAX } from '../../../shared/protocol';
 import type { LogBounds, LogReadResult, LogRow, NetEvent, Result, SessionInfo } from '../../../shared/protocol';
 import { endpointKey } from '../log/format';
 import { WindowFetcher, type Want } from '../log/fetcher';
+import { FullRowLoader } from '../log/full-rows';
+import { createSessionViews } from '../log/session-views';
+import type { DisplayMode } from '../log/types';
 import { DEFAULT_CACHE_BYTES, ownRow, RowCache } from '../log/row-cache';
 import { messagesOf, UnreadTracker } from '../log/unread';
 import { createVersions } from '../log/versions';
 import { useBridgeStore } from './bridge';
+import { useSettingsStore } from './settings';
 
-export type DisplayMode = 'text' | 'hex' | 'both';
-export const DISPLAY_MODES: readonly DisplayMode[] = ['text', 'hex', 'both'];
-export const DEFAULT_DISPLAY_MODE: DisplayMode = 'both';
+export { DEFAULT_DISPLAY_MODE, DISPLAY_MODES, type DisplayMode } from '../log/types';
 
 /** Rows read from the tail when a view (re)opens after a re-sync. */
 export const OPEN_ROWS = 200;
@@ -52,20 +58,23 @@ interface SessionLog {
   /** the receive encoding rows were decoded with */
   encoding: string | undefined;
   fetcher: WindowFetcher;
+  /** whole rows for wrapped rows on screen */
+  full: FullRowLoader;
   /** endpointKey of peers seen in rows, for the peer filter (bounded) */
   peers: Set<string>;
 }
 
 export const useLogStore = defineStore('logs', () => {
   const bridge = useBridgeStore();
+  const settings = useSettingsStore();
   const cache = markRaw(new RowCache(DEFAULT_CACHE_BYTES));
+  const views = createSessionViews(() => settings.defaultView);
   const logs = markRaw(new Map<string, SessionLog>());
 
   const { version, bump, bumpNow, flush, forget: forgetVersion } = createVersions();
   // small reactive state, keyed by session id
   const unreadCounts = ref<Record<string, number>>({});
   const pausedSeqs = ref<Record<string, number>>({});
-  const modes = ref<Record<string, DisplayMode>>({});
   const skippedRows = ref<Record<string, number>>({});
   const readPausedIds = ref<Record<string, boolean>>({});
   const peerKeys = ref<Record<string, string[]>>({});
@@ -87,6 +96,14 @@ export const useLogStore = defineStore('logs', () => {
             sessionId: id,
             has: (seq) => cache.has(id, seq),
             bounds: () => ({ firstSeq: created.firstSeq, lastSeq: created.lastSeq }),
+            epoch: () => created.epoch,
+            read: (args) => bridge.request('log.read', args, { silent: true }),
+            deliver: (res, epoch) => deliver(id, res, epoch),
+          }),
+        ),
+        full: markRaw(
+          new FullRowLoader({
+            sessionId: id,
             epoch: () => created.epoch,
             read: (args) => bridge.request('log.read', args, { silent: true }),
             deliver: (res, epoch) => deliver(id, res, epoch),
@@ -114,6 +131,9 @@ export const useLogStore = defineStore('logs', () => {
     let peersChanged = false;
     for (const row of rows) {
       if (row.seq < log.firstSeq) continue;
+      // a row read whole for wrapping is not replaced by its first bytes again
+      const held = cache.get(id, row.seq);
+      if (held && (held.bytes?.length ?? 0) > (row.bytes?.length ?? 0)) continue;
       kept.push(ownRow(row));
       if (row.remote && log.peers.size < MAX_PEER_KEYS) {
         const key = endpointKey(row.remote);
@@ -146,6 +166,7 @@ export const useLogStore = defineStore('logs', () => {
 
   function noteInfo(info: SessionInfo): void {
     const log = logOf(info.sessionId);
+    views.note(info.sessionId, info.createdAt);
     if (info.log) mergeBounds(info.sessionId, log, info.log.firstSeq, info.log.lastSeq);
     const enc = info.config?.rxEncoding;
     if (enc !== undefined) {
@@ -233,12 +254,14 @@ export const useLogStore = defineStore('logs', () => {
       log.firstSeq = info.log?.firstSeq ?? 1;
       log.lastSeq = info.log?.lastSeq ?? 0;
       log.encoding = info.config.rxEncoding;
+      views.note(id, info.createdAt);
       noteTotal(id, messagesOf(info.counters), true);
       bump(id);
       reads.push(log.fetcher.openAtTail(OPEN_ROWS));
     }
     if (unreadChanged) unreadCounts.value = unreadChanged;
     unreadChanged = null;
+    views.retain(infos);
     // counted before the re-sync: no longer meaningful
     skippedRows.value = without(skippedRows.value, infos);
     readPausedIds.value = without(readPausedIds.value, infos);
@@ -280,6 +303,11 @@ export const useLogStore = defineStore('logs', () => {
     return true;
   }
 
+  /** Wrapped rows on screen whose cached bytes are only a prefix: read them (up to 64 KiB each). */
+  function wantFull(id: string, seqs: readonly number[]): void {
+    logs.get(id)?.full.want(seqs);
+  }
+
   /** A row with all its bytes (up to 16 MiB), for the details dialog; never cached. */
   async function fullRow(id: string, seq: number): Promise<Result<LogRow | null>> {
     const r = await bridge.request('log.read', { sessionId: id, seqs: [seq], count: 1, byteLimit: LOG_ROW_BYTES_MAX }, { silent: true });
@@ -289,7 +317,10 @@ export const useLogStore = defineStore('logs', () => {
 
   /** Forget a session's log entirely (its session was removed). */
   function remove(id: string): void {
-    logs.get(id)?.fetcher.dispose();
+    const log = logs.get(id);
+    log?.fetcher.dispose();
+    log?.full.dispose();
+    views.remove(id);
     logs.delete(id);
     cache.dropSession(id);
     unreadTracker.forget(id);
@@ -297,7 +328,6 @@ export const useLogStore = defineStore('logs', () => {
     forgetVersion(id);
     unreadCounts.value = without(unreadCounts.value, gone);
     pausedSeqs.value = without(pausedSeqs.value, gone);
-    modes.value = without(modes.value, gone);
     skippedRows.value = without(skippedRows.value, gone);
     readPausedIds.value = without(readPausedIds.value, gone);
     peerKeys.value = without(peerKeys.value, gone);
@@ -333,11 +363,17 @@ export const useLogStore = defineStore('logs', () => {
   }
 
   function mode(id: string): DisplayMode {
-    return modes.value[id] ?? DEFAULT_DISPLAY_MODE;
+    return views.mode(id);
   }
-
   function setMode(id: string, m: DisplayMode): void {
-    modes.value = { ...modes.value, [id]: m };
+    views.set(id, { mode: m });
+  }
+  /** Long messages wrap to their full height (remembered per session). */
+  function wrap(id: string): boolean {
+    return views.wrap(id);
+  }
+  function setWrap(id: string, on: boolean): void {
+    views.set(id, { wrap: on });
   }
 
   /** Rows the tail events passed over (newer rows came faster than shown); they stay readable by scrolling. */
@@ -374,6 +410,9 @@ export const useLogStore = defineStore('logs', () => {
     setPaused,
     mode,
     setMode,
+    wrap,
+    setWrap,
+    wantFull,
     skipped,
     readPaused,
     peersOf,

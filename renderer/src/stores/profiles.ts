@@ -10,6 +10,7 @@ import { PROFILE_VERSION } from '../../../shared/protocol';
 import type { Profile, ProfileSummary, Result, SessionInfo } from '../../../shared/protocol';
 import { useAutomationStore } from './automation';
 import { useBridgeStore } from './bridge';
+import { useComposeStore } from './compose';
 import { useSessionsStore } from './sessions';
 
 export const WORKSPACE_NAME = 'workspace';
@@ -26,6 +27,7 @@ export const useProfilesStore = defineStore('profiles', () => {
   const bridge = useBridgeStore();
   const sessions = useSessionsStore();
   const automation = useAutomationStore();
+  const compose = useComposeStore();
 
   const list = shallowRef<ProfileSummary[]>([]);
   const loading = ref(false);
@@ -42,12 +44,16 @@ export const useProfilesStore = defineStore('profiles', () => {
       name,
       ...(description ? { description } : {}),
       savedAt: Date.now(),
-      sessions: sessions.list.map((s) => ({
-        config: s.config,
-        ...(s.rules ? { rules: s.rules } : {}),
-        quickCommands: automation.quickOf(s.sessionId),
-        sequences: automation.sequencesOf(s.sessionId),
-      })),
+      sessions: sessions.list.map((s) => {
+        const send = compose.sendStateOf(s.sessionId);
+        return {
+          config: s.config,
+          ...(s.rules ? { rules: s.rules } : {}),
+          quickCommands: automation.quickOf(s.sessionId),
+          sequences: automation.sequencesOf(s.sessionId),
+          ...(send ? { send } : {}),
+        };
+      }),
     };
   }
 
@@ -67,13 +73,14 @@ export const useProfilesStore = defineStore('profiles', () => {
     return r;
   }
 
-  /** Quick commands and sequences go to the sessions a profile opened, matched by order. */
+  /** Quick commands, sequences and send settings go to the sessions a profile opened, matched by order. */
   function restoreExtras(profile: Profile, opened: SessionInfo[]): void {
     profile.sessions.forEach((ps, i) => {
       const s = opened[i];
       if (!s) return;
       automation.setQuickCommands(s.sessionId, ps.quickCommands);
       automation.setSequences(s.sessionId, ps.sequences);
+      compose.restoreSend(s, ps.send, profile.savedAt);
     });
   }
 
@@ -184,7 +191,7 @@ export const useProfilesStore = defineStore('profiles', () => {
       },
       { immediate: true },
     );
-    watch([() => sessions.list, () => automation.savedVersion], scheduleSave);
+    watch([() => sessions.list, () => automation.savedVersion, () => compose.savedVersion], scheduleSave);
   }
 
   return {

@@ -45,6 +45,15 @@ describe('settings store', () => {
     expect(mixed).toEqual({ ...defaultSettings(), rxEncoding: 'big5', language: 'zh-CN' });
   });
 
+  it('remembers the layout and what the log shows, and drops bad values of them', () => {
+    const s = useSettingsStore();
+    expect(s).toMatchObject({ sidebarCollapsed: false, auxCollapsed: false, defaultView: 'both', logTime: true, logDate: false, logDelta: false, rateChart: true });
+    s.update({ sidebarCollapsed: true, auxCollapsed: true, defaultView: 'hex', logDate: true, logDelta: true, rateChart: false });
+    setActivePinia(createPinia());
+    expect(useSettingsStore()).toMatchObject({ sidebarCollapsed: true, auxCollapsed: true, defaultView: 'hex', logTime: true, logDate: true, logDelta: true, rateChart: false });
+    expect(parseSettings(JSON.stringify({ defaultView: 'binary', logTime: 'yes', sidebarCollapsed: 1 }))).toEqual(defaultSettings());
+  });
+
   it('cycles the theme light → dark → system', () => {
     const s = useSettingsStore();
     s.update({ theme: 'light' });

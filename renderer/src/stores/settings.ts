@@ -1,13 +1,17 @@
 /**
  * User preferences, persisted in localStorage under a versioned key and
  * validated field by field on load (a bad field falls back to its default,
- * the rest is kept).
+ * the rest is kept). Besides language, theme and encodings: the layout (side
+ * panel and clients/UDP panel collapsed), what the log shows (timestamps,
+ * with the date, Δt since the previous row; the view new sessions start in)
+ * and whether the counters bar draws its rate chart.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { z } from 'zod';
 import { ENCODINGS, type Encoding } from '../../../shared/protocol';
 import { LOCALES, systemLocale, type Locale } from '../i18n';
+import { DISPLAY_MODES, type DisplayMode } from '../log/types';
 
 export const SETTINGS_KEY = 'wirebench.settings.v1';
 
@@ -20,6 +24,18 @@ export interface Settings {
   theme: ThemeMode;
   rxEncoding: Encoding;
   txEncoding: Encoding;
+  /** the side panel (sessions, clients/UDP) shows as a narrow rail */
+  sidebarCollapsed: boolean;
+  /** the clients/UDP section of the side panel is folded */
+  auxCollapsed: boolean;
+  /** the view a session's log starts in */
+  defaultView: DisplayMode;
+  /** log columns: time of day, its date, time since the previous row */
+  logTime: boolean;
+  logDate: boolean;
+  logDelta: boolean;
+  /** the counters bar draws the last minute's rates */
+  rateChart: boolean;
 }
 
 export const defaultSettings = (): Settings => ({
@@ -27,6 +43,13 @@ export const defaultSettings = (): Settings => ({
   theme: 'system',
   rxEncoding: 'utf-8',
   txEncoding: 'utf-8',
+  sidebarCollapsed: false,
+  auxCollapsed: false,
+  defaultView: 'both',
+  logTime: true,
+  logDate: false,
+  logDelta: false,
+  rateChart: true,
 });
 
 const d = defaultSettings();
@@ -35,6 +58,13 @@ const settingsSchema = z.object({
   theme: z.enum(THEMES).catch(d.theme),
   rxEncoding: z.enum(ENCODINGS).catch(d.rxEncoding),
   txEncoding: z.enum(ENCODINGS).catch(d.txEncoding),
+  sidebarCollapsed: z.boolean().catch(d.sidebarCollapsed),
+  auxCollapsed: z.boolean().catch(d.auxCollapsed),
+  defaultView: z.enum(DISPLAY_MODES as [DisplayMode, ...DisplayMode[]]).catch(d.defaultView),
+  logTime: z.boolean().catch(d.logTime),
+  logDate: z.boolean().catch(d.logDate),
+  logDelta: z.boolean().catch(d.logDelta),
+  rateChart: z.boolean().catch(d.rateChart),
 });
 
 /** Parse stored JSON; anything unreadable gives the defaults. */
@@ -69,6 +99,13 @@ export const useSettingsStore = defineStore('settings', () => {
   const theme = ref<ThemeMode>(initial.theme);
   const rxEncoding = ref<Encoding>(initial.rxEncoding);
   const txEncoding = ref<Encoding>(initial.txEncoding);
+  const sidebarCollapsed = ref(initial.sidebarCollapsed);
+  const auxCollapsed = ref(initial.auxCollapsed);
+  const defaultView = ref<DisplayMode>(initial.defaultView);
+  const logTime = ref(initial.logTime);
+  const logDate = ref(initial.logDate);
+  const logDelta = ref(initial.logDelta);
+  const rateChart = ref(initial.rateChart);
 
   const systemDark = ref(prefersDark());
   if (typeof window !== 'undefined' && typeof window.matchMedia === 'function') {
@@ -86,6 +123,13 @@ export const useSettingsStore = defineStore('settings', () => {
     theme: theme.value,
     rxEncoding: rxEncoding.value,
     txEncoding: txEncoding.value,
+    sidebarCollapsed: sidebarCollapsed.value,
+    auxCollapsed: auxCollapsed.value,
+    defaultView: defaultView.value,
+    logTime: logTime.value,
+    logDate: logDate.value,
+    logDelta: logDelta.value,
+    rateChart: rateChart.value,
   });
 
   function save(): void {
@@ -95,7 +139,9 @@ export const useSettingsStore = defineStore('settings', () => {
       // storage full or disabled: the settings still apply for this run
     }
   }
-  watch([language, theme, rxEncoding, txEncoding], save, { flush: 'sync' });
+  watch([language, theme, rxEncoding, txEncoding, sidebarCollapsed, auxCollapsed, defaultView, logTime, logDate, logDelta, rateChart], save, {
+    flush: 'sync',
+  });
 
   /** Apply a partial change; an invalid value falls back to its default. */
   function update(patch: Partial<Settings>): void {
@@ -104,6 +150,13 @@ export const useSettingsStore = defineStore('settings', () => {
     theme.value = next.theme;
     rxEncoding.value = next.rxEncoding;
     txEncoding.value = next.txEncoding;
+    sidebarCollapsed.value = next.sidebarCollapsed;
+    auxCollapsed.value = next.auxCollapsed;
+    defaultView.value = next.defaultView;
+    logTime.value = next.logTime;
+    logDate.value = next.logDate;
+    logDelta.value = next.logDelta;
+    rateChart.value = next.rateChart;
   }
 
   /** Cycle light → dark → system, for the header button. */
@@ -116,5 +169,22 @@ export const useSettingsStore = defineStore('settings', () => {
     update(defaultSettings());
   }
 
-  return { language, theme, rxEncoding, txEncoding, locale, isDark, update, cycleTheme, reset };
+  return {
+    language,
+    theme,
+    rxEncoding,
+    txEncoding,
+    sidebarCollapsed,
+    auxCollapsed,
+    defaultView,
+    logTime,
+    logDate,
+    logDelta,
+    rateChart,
+    locale,
+    isDark,
+    update,
+    cycleTheme,
+    reset,
+  };
 });
