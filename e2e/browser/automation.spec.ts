@@ -68,10 +68,11 @@ test('a sequence sends its steps in order with their delays', async ({ app: page
   await dialog.getByRole('textbox', { name: 'Step 1', exact: true }).fill('one;');
   await dialog.getByRole('button', { name: 'Add step' }).click();
   await dialog.getByRole('textbox', { name: 'Step 2', exact: true }).fill('two;');
-  await dialog.getByRole('textbox', { name: 'Delay before step 2 (ms)' }).fill('300');
+  // long enough that a loaded CI machine still sees step 1 alone before step 2
+  await dialog.getByRole('textbox', { name: 'Delay before step 2 (ms)' }).fill('2000');
   await dialog.getByRole('button', { name: 'Save sequence' }).click();
   await dialog.getByRole('button', { name: 'Run once' }).click();
-  await expect.poll(() => client.received.toString()).toBe('one;');
-  await expect.poll(() => client.received.toString()).toBe('one;two;');
+  await expect.poll(() => client.received.toString(), { intervals: [50] }).toBe('one;');
+  await expect.poll(() => client.received.toString(), { timeout: 15_000 }).toBe('one;two;');
   client.close();
 });
