@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { CountersEvent, EngineEvent } from '../../shared/protocol';
 import { tcpServerConfigSchema } from '../../shared/protocol/schemas';
 import { SessionManager } from './manager';
+import { poll as until } from '../../test/fixtures/net-helpers';
 
 let manager: SessionManager | undefined;
 const sockets: Socket[] = [];
@@ -13,13 +14,6 @@ afterEach(async () => {
   manager = undefined;
 });
 
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 it('sends only the counters of the peers whose traffic changed', async () => {
   const events: EngineEvent[] = [];

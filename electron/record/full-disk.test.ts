@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { CaptureInfo, NetEvent, Result, SessionInfo } from '../../shared/protocol';
 import { Backend } from '../backend';
+import { poll as until } from '../../test/fixtures/net-helpers';
 
 function canMount(): boolean {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
@@ -43,13 +44,6 @@ afterEach(async () => {
   }
 });
 
-const until = async (cond: () => boolean, ms = 30_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 it.skipIf(!canMount())('on a full disk the capture size is what is on disk and the session says its log is not written', async () => {
   mountPoint = mkdtempSync(join(tmpdir(), 'wb-full-'));

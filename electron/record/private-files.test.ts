@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { CaptureInfo, ExportInfo, NetEvent, Result, SessionInfo } from '../../shared/protocol';
 import { Backend } from '../backend';
+import { poll as until } from '../../test/fixtures/net-helpers';
 
 let backend: Backend | undefined;
 let root: string | undefined;
@@ -16,13 +17,6 @@ afterEach(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 async function ok<T>(cmd: string, args: unknown): Promise<T> {
   const r = (await backend!.handle(cmd, args)) as Result<T>;

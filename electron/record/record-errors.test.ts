@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { LogReadResult, NetEvent, Result, SessionInfo } from '../../shared/protocol';
 import { Backend } from '../backend';
+import { poll as until } from '../../test/fixtures/net-helpers';
 
 let backend: Backend | undefined;
 let root: string | undefined;
@@ -20,13 +21,6 @@ afterEach(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 it('a data folder that cannot be written is reported on the session and by every command', async () => {
   root = mkdtempSync(join(tmpdir(), 'wb-rec-err-'));
