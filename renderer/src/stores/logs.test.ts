@@ -6,6 +6,7 @@ import { FakeBridge, FakeLog } from './fake-bridge.test-util';
 import { useBridgeStore } from './bridge';
 import { FOLLOW_MAX_WAIT_MS } from '../log/fetcher';
 import { OPEN_ROWS, useLogStore } from './logs';
+import { WRAP_ROW_BYTES } from '../log/full-rows';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const B: Endpoint = { address: '::1', port: 6000, family: 'IPv6' };
@@ -317,11 +318,35 @@ describe('useLogStore', () => {
     expect(logs.row('s1', 1)).toBeUndefined();
   });
 
+  it('wrapped rows on screen are read again with up to 64 KiB, once, and never go back to their first bytes', async () => {
+    const { record, logs, reads } = setup();
+    record.append('s1', { dir: 'rx', bytes: new Uint8Array(3000).fill(67) }, { dir: 'rx', bytes: new Uint8Array(100_000).fill(68) });
+    logs.ingest([record.tail('s1')]);
+    expect(logs.row('s1', 1)!.bytes!.length).toBe(1024);
+    logs.wantFull('s1', [1, 2]);
+    logs.wantFull('s1', [1, 2]); // the same want again: one read
+    await until(() => (logs.row('s1', 2)?.bytes?.length ?? 0) > 1024);
+    expect(logs.row('s1', 1)!.bytes!.length).toBe(3000);
+    expect(logs.row('s1', 2)!.bytes!.length).toBe(WRAP_ROW_BYTES);
+    expect(logs.row('s1', 2)!.size).toBe(100_000);
+    expect(reads()).toEqual([{ sessionId: 's1', seqs: [1, 2], count: 2, byteLimit: WRAP_ROW_BYTES }]);
+    // a tail or read carrying the first 1024 bytes again does not replace the whole row
+    logs.ingest([{ ...record.tail('s1'), rows: [{ ...logs.row('s1', 1)!, bytes: new Uint8Array(1024) }] }]);
+    expect(logs.row('s1', 1)!.bytes!.length).toBe(3000);
+    logs.wantFull('s1', [1, 2]);
+    await sleep(60);
+    expect(reads()).toHaveLength(1);
+  });
+
   it('keeps a display mode per view', () => {
     const { logs } = setup();
     expect(logs.mode('s1')).toBe('both');
     logs.setMode('s1', 'hex');
     expect(logs.mode('s1')).toBe('hex');
     expect(logs.mode('s2')).toBe('both');
+    expect(logs.wrap('s1')).toBe(false);
+    logs.setWrap('s1', true);
+    expect(logs.wrap('s1')).toBe(true);
+    expect(logs.wrap('s2')).toBe(false);
   });
 });
