@@ -46,6 +46,8 @@ for (const language of ['en', 'zh-CN'] as const) {
       if (theme === 'dark') await switchTheme(page, 'Dark');
       if (language === 'zh-CN') await switchLanguage(page);
       await page.mouse.move(700, 740);
+      // The state line in the header speaks the UI's language too.
+      await expect(page.locator('.wb-conn-reason')).toHaveText(language === 'en' ? /^Listening on 127\.0\.0\.1:\d+$/ : /^正在监听 127\.0\.0\.1:\d+$/);
       expect(await logShare(page)).toBeGreaterThanOrEqual(0.5);
       await page.screenshot({ path: resolve(OUT, `main-${language}-${theme}.png`) });
       for (const p of peers) p.close();
