@@ -16,8 +16,9 @@ import { WbError, type EngineEvent, type NetEvent, type Result, type SessionInfo
 import type { Handlers } from './commands/context';
 import { createDispatcher, type Dispatcher } from './commands/dispatch';
 import { automationModule } from './commands/handlers-automation';
-import { dataModule } from './commands/handlers-data';
 import { logModule } from './commands/handlers-log';
+import { profilesModule } from './commands/handlers-profiles';
+import { recordingModule } from './commands/handlers-recording';
 import { sessionModule } from './commands/handlers-session';
 import { Hub, type HubClient, type HubOptions, type HubTransport } from './hub/hub';
 import { SessionManager } from './net/manager';
@@ -67,7 +68,7 @@ export class Backend {
       dataDir: this.dataDir,
       emit: (e: NetEvent) => this.publish(e),
     };
-    const modules = [sessionModule(ctx, (id) => this.extras(id)), automationModule(ctx), dataModule(ctx), logModule(ctx)];
+    const modules = [sessionModule(ctx, (id) => this.extras(id)), automationModule(ctx), recordingModule(ctx), profilesModule(ctx), logModule(ctx)];
     this.dispatch = createDispatcher(Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers);
   }
 

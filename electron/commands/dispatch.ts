@@ -3,7 +3,7 @@
  * from either transport meets the engine. Never throws.
  */
 import type { z } from 'zod';
-import { commandSchemas, describeIssue, err, isCommandName, ok, say, WbError, type Reason, type Result } from '../../shared/protocol';
+import { commands, describeIssue, err, isCommandName, ok, say, WbError, type Reason, type Result } from '../../shared/protocol';
 import type { Handlers } from './context';
 
 /** "config.port: port must be between 1 and 65535" — first issue, in words, with its field and Reason. */
@@ -18,7 +18,7 @@ export function createDispatcher(handlers: Handlers): Dispatcher {
     if (!isCommandName(cmd)) {
       return err('UNKNOWN_COMMAND', say('schema.unknownCommand', { cmd: typeof cmd === 'string' ? cmd.slice(0, 64) : typeof cmd }));
     }
-    const parsed = commandSchemas[cmd].safeParse(args ?? {});
+    const parsed = commands[cmd].args.safeParse(args ?? {});
     if (!parsed.success) {
       const { message, field, why } = describeZodError(parsed.error);
       return { ...err('INVALID_ARGUMENT', message, field ? { field } : undefined), why };

@@ -1,19 +1,8 @@
 /** Reply rules, periodic sends, sequences and file transfers. */
+import type { automationCommands } from '../../shared/protocol';
 import type { CommandContext, HandlerModule } from './context';
 
-export type AutomationCommand =
-  | 'rules.set'
-  | 'rules.stats'
-  | 'periodic.start'
-  | 'sequence.start'
-  | 'schedule.stop'
-  | 'schedule.list'
-  | 'transfer.begin'
-  | 'transfer.chunk'
-  | 'transfer.end'
-  | 'transfer.cancel';
-
-export function automationModule({ manager }: CommandContext): HandlerModule<AutomationCommand> {
+export function automationModule({ manager }: CommandContext): HandlerModule<keyof typeof automationCommands> {
   return {
     handlers: {
       'rules.set': ({ sessionId, rules }) => manager.setRules(sessionId, rules),

@@ -1,11 +1,9 @@
 /** The session log: windows by seq, search and the view start, all read from the record. */
 import { CodecError } from '../../shared/codec/types';
-import { say, WbError } from '../../shared/protocol';
+import { say, WbError, type logCommands } from '../../shared/protocol';
 import type { CommandContext, HandlerModule } from './context';
 
-export type LogCommand = 'log.read' | 'log.search' | 'log.clear';
-
-export function logModule({ records }: CommandContext): HandlerModule<LogCommand> {
+export function logModule({ records }: CommandContext): HandlerModule<keyof typeof logCommands> {
   return {
     handlers: {
       'log.read': (args) => records.read(args),

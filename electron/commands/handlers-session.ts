@@ -1,28 +1,13 @@
 /** Sessions, peers, UDP multicast, system queries and the send preview. */
-import type { SessionInfo } from '../../shared/protocol';
+import type { SessionInfo, sessionCommands } from '../../shared/protocol';
 import { encodePayload } from '../net/payload';
 import { listInterfaces, resolveHost } from '../net/system';
 import type { CommandContext, HandlerModule } from './context';
 
-export type SessionCommand =
-  | 'system.interfaces'
-  | 'system.resolve'
-  | 'session.open'
-  | 'session.start'
-  | 'session.stop'
-  | 'session.close'
-  | 'session.list'
-  | 'session.update'
-  | 'session.resetCounters'
-  | 'session.send'
-  | 'peer.disconnect'
-  | 'udp.multicast'
-  | 'codec.preview';
-
 /** What the record and the recorder know about a session (capture files, the log) that the engine does not. */
 export type SessionExtras = (sessionId: string) => Partial<SessionInfo>;
 
-export function sessionModule({ manager }: CommandContext, extras: SessionExtras): HandlerModule<SessionCommand> {
+export function sessionModule({ manager }: CommandContext, extras: SessionExtras): HandlerModule<keyof typeof sessionCommands> {
   return {
     handlers: {
       'system.interfaces': () => listInterfaces(),

@@ -72,7 +72,7 @@ export function createMainWindow({ entry, devTools }: MainWindowOptions): Browse
       // a middle click on a link raises no auxclick and opens nothing
       disableBlinkFeatures: 'Auxclick',
       devTools,
-      /* eng-disable PRELOAD_JS_CHECK: reviewed; the sandboxed preload exposes one named function per command and nothing raw (electron/preload/index.ts) (@preserve) */ preload: join(__dirname, '../preload/index.cjs'),
+      /* eng-disable PRELOAD_JS_CHECK: reviewed; the sandboxed preload exposes request(cmd, args), onEvents and platform, nothing raw; main validates every command (electron/preload/index.ts) (@preserve) */ preload: join(__dirname, '../preload/index.cjs'),
     },
   });
   win.once('ready-to-show', () => win.show());

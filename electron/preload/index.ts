@@ -1,17 +1,14 @@
 /**
- * The preload exposes a fixed set of named functions (one per command, see
- * COMMAND_METHODS) and an event subscription. No raw ipcRenderer, no
- * channel-name passthrough. It imports only electron and shared protocol code.
+ * The preload exposes three names (PreloadApi): `request(cmd, args)`, the
+ * event subscription and the platform. No raw ipcRenderer, no channel names:
+ * every request goes to the one command channel, where the main process
+ * checks the sender and validates the command and its arguments against the
+ * command table. It imports only electron and shared protocol code.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { NetEvent } from '../../shared/protocol/events';
-import { IPC_CHANNELS } from '../../shared/protocol/ipc';
-import { COMMAND_METHODS } from '../../shared/protocol/methods';
+import { IPC_CHANNELS, type PreloadApi } from '../../shared/protocol/ipc';
 
-const api: Record<string, unknown> = {};
-for (const [cmd, method] of Object.entries(COMMAND_METHODS)) {
-  api[method] = (args: unknown) => ipcRenderer.invoke(IPC_CHANNELS.command, cmd, args);
-}
 // One listener for the page's lifetime: it hands each batch to the subscribers,
 // then acknowledges it, so the main process knows how far behind the page is
 // (flow control: the hub pauses TCP reading while too much is unacknowledged).
@@ -26,12 +23,16 @@ ipcRenderer.on(IPC_CHANNELS.events, (_e: IpcRendererEvent, events: NetEvent[], s
   }
   ipcRenderer.send(IPC_CHANNELS.ack, seq);
 });
-api['onEvents'] = (cb: (events: NetEvent[]) => void) => {
-  subscribers.add(cb);
-  return () => {
-    subscribers.delete(cb);
-  };
+
+const api: PreloadApi = {
+  request: (cmd, args) => ipcRenderer.invoke(IPC_CHANNELS.command, cmd, args),
+  onEvents: (cb) => {
+    subscribers.add(cb);
+    return () => {
+      subscribers.delete(cb);
+    };
+  },
+  platform: process.platform,
 };
-api['platform'] = process.platform;
 
 contextBridge.exposeInMainWorld('wirebench', Object.freeze(api));

@@ -10,7 +10,7 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../store/private';
 import { join } from 'node:path';
-import type { CaptureFile, CaptureInfo } from '../../shared/protocol/automation';
+import type { CaptureFile, CaptureInfo } from '../../shared/protocol/recording';
 import type { Endpoint } from '../../shared/protocol/model';
 
 /** `yyyyMMdd-HHmmss` in local time. */

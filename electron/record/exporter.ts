@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../store/private';
 import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
-import type { ExportFormat, ExportInfo } from '../../shared/protocol/automation';
+import type { ExportFormat, ExportInfo } from '../../shared/protocol/recording';
 import { createExportWriter, type ExportOptions } from './export/writers';
 import type { CaptureRecord } from './export/record';
 

@@ -7,7 +7,7 @@
  * Files: `<dataDir>/captures/`, `<dataDir>/exports/`.
  */
 import { join } from 'node:path';
-import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo, ExportLanguage } from '../../shared/protocol/automation';
+import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo, ExportLanguage } from '../../shared/protocol/recording';
 import { ENCODING_LABELS } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';

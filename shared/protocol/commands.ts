@@ -1,20 +1,16 @@
 /**
- * The command table: one entry per command, its argument schema and (as a
- * type) what it answers. Both transports and the preload derive from this.
+ * The command table: one entry per command, with the schema its arguments
+ * must pass and (as a type) what it answers. Grouped by domain; each group
+ * is served by one handler module in electron/commands/. Both transports,
+ * the dispatcher and the bridges derive from this table.
  */
 import { z } from 'zod';
-import {
-  automationCommandSchemas,
-  type CaptureInfo,
-  type ExportInfo,
-  type Profile,
-  type ProfileSummary,
-  type ScheduleInfo,
-  type TransferInfo,
-} from './automation';
-import { logCommandSchemas, type LogBounds, type LogReadResult, type LogSearchResult } from './log';
+import { automationCommands } from './automation';
+import { command, type ResultOf } from './command-def';
+import { logCommands } from './log';
 import type { NetInterfaceAddress, SendReport, SessionInfo } from './model';
-import type { RuleStat } from './rules';
+import { profileCommands } from './profiles';
+import { recordingCommands } from './recording';
 import {
   hostSchema,
   peerIdSchema,
@@ -27,93 +23,62 @@ import {
 
 const sid = { sessionId: sessionIdSchema };
 
-export const commandSchemas = {
+/** Sessions, peers, UDP multicast, system queries and the send preview. */
+export const sessionCommands = {
   /** List the machine's network interfaces and addresses. */
-  'system.interfaces': z.object({}).strict(),
+  'system.interfaces': command(z.object({}).strict()).returns<NetInterfaceAddress[]>(),
   /** Resolve a host name to its addresses. */
-  'system.resolve': z.object({ host: hostSchema }).strict(),
+  'system.resolve': command(z.object({ host: hostSchema }).strict()).returns<{ address: string; family: 'IPv4' | 'IPv6' }[]>(),
   /** Create a session and start it (connect, listen or bind). */
-  'session.open': z.object({ config: sessionConfigSchema }).strict(),
+  'session.open': command(z.object({ config: sessionConfigSchema }).strict()).returns<SessionInfo>(),
   /** Start a stopped session again with its current config. */
-  'session.start': z.object(sid).strict(),
+  'session.start': command(z.object(sid).strict()).returns<SessionInfo>(),
   /** Stop a session's sockets but keep the session (state → closed). */
-  'session.stop': z.object(sid).strict(),
+  'session.stop': command(z.object(sid).strict()).returns<SessionInfo>(),
   /** Stop and remove a session. */
-  'session.close': z.object(sid).strict(),
+  'session.close': command(z.object(sid).strict()).returns<null>(),
   /** All live sessions, so a reloaded UI can re-sync. */
-  'session.list': z.object({}).strict(),
+  'session.list': command(z.object({}).strict()).returns<SessionInfo[]>(),
   /** Change options of a live session. */
-  'session.update': z.object({ ...sid, options: sessionOptionsSchema }).strict(),
+  'session.update': command(z.object({ ...sid, options: sessionOptionsSchema }).strict()).returns<SessionInfo>(),
   /** Zero the session's and its peers' counters. */
-  'session.resetCounters': z.object(sid).strict(),
+  'session.resetCounters': command(z.object(sid).strict()).returns<SessionInfo>(),
   /** Encode and send a payload. Answers after the write callbacks. */
-  'session.send': z
-    .object({ ...sid, payload: sendPayloadSchema, target: sendTargetSchema.default({ kind: 'default' }) })
-    .strict(),
+  'session.send': command(
+    z.object({ ...sid, payload: sendPayloadSchema, target: sendTargetSchema.default({ kind: 'default' }) }).strict(),
+  ).returns<SendReport>(),
   /** Disconnect one of a server's peers. */
-  'peer.disconnect': z.object({ ...sid, peerId: peerIdSchema }).strict(),
+  'peer.disconnect': command(z.object({ ...sid, peerId: peerIdSchema }).strict()).returns<null>(),
   /** Join or leave a multicast group on a UDP session. */
-  'udp.multicast': z
-    .object({
-      ...sid,
-      action: z.enum(['join', 'leave']),
-      group: z.string().trim().min(1).max(64),
-      iface: z.string().trim().max(64).optional(),
-    })
-    .strict(),
+  'udp.multicast': command(
+    z
+      .object({
+        ...sid,
+        action: z.enum(['join', 'leave']),
+        group: z.string().trim().min(1).max(64),
+        iface: z.string().trim().max(64).optional(),
+      })
+      .strict(),
+  ).returns<SessionInfo>(),
   /** Encode a payload without sending it: the preview of the exact bytes. */
-  'codec.preview': z.object({ payload: sendPayloadSchema }).strict(),
-  ...automationCommandSchemas,
-  ...logCommandSchemas,
+  'codec.preview': command(z.object({ payload: sendPayloadSchema }).strict()).returns<{ bytes: Uint8Array }>(),
 } as const;
 
-export type CommandName = keyof typeof commandSchemas;
-export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
+export const commands = {
+  ...sessionCommands,
+  ...automationCommands,
+  ...recordingCommands,
+  ...profileCommands,
+  ...logCommands,
+} as const;
 
-export type CommandArgs<C extends CommandName> = z.output<(typeof commandSchemas)[C]>;
-export type CommandInput<C extends CommandName> = z.input<(typeof commandSchemas)[C]>;
+type Table = typeof commands;
+export type CommandName = keyof Table;
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
 
-export interface CommandResults {
-  'system.interfaces': NetInterfaceAddress[];
-  'system.resolve': { address: string; family: 'IPv4' | 'IPv6' }[];
-  'session.open': SessionInfo;
-  'session.start': SessionInfo;
-  'session.stop': SessionInfo;
-  'session.close': null;
-  'session.list': SessionInfo[];
-  'session.update': SessionInfo;
-  'session.resetCounters': SessionInfo;
-  'session.send': SendReport;
-  'peer.disconnect': null;
-  'udp.multicast': SessionInfo;
-  'codec.preview': { bytes: Uint8Array };
-  'rules.set': SessionInfo;
-  'rules.stats': RuleStat[];
-  'periodic.start': ScheduleInfo;
-  'sequence.start': ScheduleInfo;
-  'schedule.stop': ScheduleInfo;
-  'schedule.list': ScheduleInfo[];
-  'transfer.begin': TransferInfo;
-  'transfer.chunk': TransferInfo;
-  'transfer.end': TransferInfo;
-  'transfer.cancel': TransferInfo;
-  'capture.start': CaptureInfo;
-  'capture.stop': CaptureInfo;
-  'export.start': ExportInfo;
-  'spill.configure': { limitBytes: number };
-  'profile.list': ProfileSummary[];
-  'profile.get': Profile;
-  'profile.save': ProfileSummary;
-  'profile.delete': null;
-  'profile.import': ProfileSummary;
-  'profile.export': { json: string; fileName: string };
-  'workspace.get': Profile | null;
-  'workspace.save': null;
-  'profile.apply': SessionInfo[];
-  'log.read': LogReadResult;
-  'log.search': LogSearchResult;
-  'log.clear': LogBounds;
-}
+export type CommandArgs<C extends CommandName> = z.output<Table[C]['args']>;
+export type CommandInput<C extends CommandName> = z.input<Table[C]['args']>;
+export type CommandResults = { [C in CommandName]: ResultOf<Table[C]> };
 
 /** A request as it travels: one command and its (unvalidated) arguments. */
 export interface CommandRequest<C extends CommandName = CommandName> {
@@ -122,5 +87,4 @@ export interface CommandRequest<C extends CommandName = CommandName> {
 }
 
 export const isCommandName = (s: unknown): s is CommandName =>
-  typeof s === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, s);
-
+  typeof s === 'string' && Object.prototype.hasOwnProperty.call(commands, s);

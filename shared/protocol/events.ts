@@ -6,7 +6,8 @@
  * same, plus one `data` event per message, which goes into the session's
  * record and never to a client as such (clients see it in `log.tail` rows).
  */
-import type { CaptureInfo, ExportInfo, ScheduleInfo, TransferInfo } from './automation';
+import type { ScheduleInfo, TransferInfo } from './automation';
+import type { CaptureInfo, ExportInfo } from './recording';
 import type { ErrorCode } from './errors';
 import type { LogTailEvent } from './log';
 import type { Reason } from './reason-format';

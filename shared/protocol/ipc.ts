@@ -1,3 +1,7 @@
+import type { CommandInput, CommandName, CommandResults } from './commands';
+import type { Result } from './errors';
+import type { NetEvent } from './events';
+
 /** Electron IPC channel names, named by direction. Only main and preload use them. */
 export const IPC_CHANNELS = {
   /** renderer → main, invoke: (cmd: CommandName, args: unknown) → Result */
@@ -7,3 +11,16 @@ export const IPC_CHANNELS = {
   /** renderer → main, send: seq of the last batch the page has processed (flow control) */
   ack: 'wirebench:renderer->main:ack',
 } as const;
+
+/**
+ * What the preload puts on `window.wirebench`: one generic `request` (the
+ * main process validates the command name and its arguments against the
+ * command table, as the WebSocket server does), the event subscription and
+ * the platform. No channel names, no ipcRenderer.
+ */
+export interface PreloadApi {
+  readonly request: <C extends CommandName>(cmd: C, args: CommandInput<C>) => Promise<Result<CommandResults[C]>>;
+  /** Subscribe to event batches; returns an unsubscribe function. */
+  readonly onEvents: (cb: (events: NetEvent[]) => void) => () => void;
+  readonly platform: string;
+}

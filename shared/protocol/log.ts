@@ -15,6 +15,7 @@
  * changing the encoding re-decodes rows already received.
  */
 import { z } from 'zod';
+import { command } from './command-def';
 import type { ErrorCode } from './errors';
 import type { Endpoint, SessionState } from './model';
 import type { Reason } from './reason-format';
@@ -101,38 +102,42 @@ export const logFilterSchema = z
 export type LogFilter = z.output<typeof logFilterSchema>;
 export type LogFilterInput = z.input<typeof logFilterSchema>;
 
-export const logCommandSchemas = {
+export const logCommands = {
   /**
    * Rows of the log: `count` rows from `fromSeq` on, or the newest `count`
    * rows when `fromSeq` is absent, or exactly the rows `seqs` (a filtered
    * view). Rows before `firstSeq` are not returned. Each row carries at most
    * `byteLimit` bytes; an answer stops growing after ~4 MiB (always ≥ 1 row).
    */
-  'log.read': z
-    .object({
-      ...sid,
-      fromSeq: seqSchema.optional(),
-      seqs: z.array(seqSchema).max(LOG_READ_MAX_ROWS).optional(),
-      count: z.number().int().min(1).max(LOG_READ_MAX_ROWS).default(100),
-      byteLimit: z.number().int().min(0).max(LOG_ROW_BYTES_MAX).default(LOG_ROW_BYTES_DEFAULT),
-    })
-    .strict(),
+  'log.read': command(
+    z
+      .object({
+        ...sid,
+        fromSeq: seqSchema.optional(),
+        seqs: z.array(seqSchema).max(LOG_READ_MAX_ROWS).optional(),
+        count: z.number().int().min(1).max(LOG_READ_MAX_ROWS).default(100),
+        byteLimit: z.number().int().min(0).max(LOG_ROW_BYTES_MAX).default(LOG_ROW_BYTES_DEFAULT),
+      })
+      .strict(),
+  ).returns<LogReadResult>(),
   /**
    * Search the record from `fromSeq` (default: firstSeq) upwards. Answers
    * with the matching seqs found before `maxMatches` matches or the time
    * budget ran out; call again from `nextSeq` while `done` is false.
    */
-  'log.search': z
-    .object({
-      ...sid,
-      filter: logFilterSchema,
-      fromSeq: seqSchema.optional(),
-      maxMatches: z.number().int().min(1).max(100_000).default(1000),
-      budgetMs: z.number().int().min(10).max(5000).default(200),
-    })
-    .strict(),
+  'log.search': command(
+    z
+      .object({
+        ...sid,
+        filter: logFilterSchema,
+        fromSeq: seqSchema.optional(),
+        maxMatches: z.number().int().min(1).max(100_000).default(1000),
+        budgetMs: z.number().int().min(10).max(5000).default(200),
+      })
+      .strict(),
+  ).returns<LogSearchResult>(),
   /** Start every view of the session after its current last row (the record keeps everything for exports). */
-  'log.clear': z.object(sid).strict(),
+  'log.clear': command(z.object(sid).strict()).returns<LogBounds>(),
 } as const;
 
 export interface LogReadResult extends LogBounds {

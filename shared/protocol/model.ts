@@ -1,7 +1,7 @@
 /** Plain data the engine reports about itself. All JSON-safe except payload bytes. */
 import type { ErrorCode } from './errors';
 import type { Reason } from './reason-format';
-import type { CaptureInfo, SpillInfo } from './automation';
+import type { CaptureInfo, SpillInfo } from './recording';
 import type { LogBounds } from './log';
 import type { RuleSet } from './rules';
 import type { SessionConfig, SessionKind } from './schemas';

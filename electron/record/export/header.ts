@@ -4,7 +4,7 @@
  * `language`). CSV, JSONL and pcapng files have no such lines, so tools read
  * them as they are (docs/protocol.md documents their columns and fields).
  */
-import type { ExportLanguage } from '../../../shared/protocol/automation';
+import type { ExportLanguage } from '../../../shared/protocol/recording';
 
 /** What the header says about an export. */
 export interface HeaderFacts {

@@ -17,7 +17,7 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Endpoint } from '../../../shared/protocol/model';
-import type { ExportLanguage } from '../../../shared/protocol/automation';
+import type { ExportLanguage } from '../../../shared/protocol/recording';
 import { WbError } from '../../../shared/protocol/errors';
 import { say } from '../../../shared/protocol/reason-format';
 import { headerText, type HeaderFacts } from './header';

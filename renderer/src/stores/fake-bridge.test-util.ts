@@ -4,7 +4,7 @@
  * log commands by their contract.
  */
 import { parseHex } from '../../../shared/codec/hex';
-import { err, logCommandSchemas, LOG_ROW_BYTES_DEFAULT, ok } from '../../../shared/protocol';
+import { err, logCommands, LOG_ROW_BYTES_DEFAULT, ok } from '../../../shared/protocol';
 import type {
   CommandInput,
   CommandName,
@@ -202,7 +202,7 @@ export class FakeLog {
   }
 
   private read(input: CommandInput<'log.read'>): Result<LogReadResult> {
-    const parsed = logCommandSchemas['log.read'].safeParse(input);
+    const parsed = logCommands['log.read'].args.safeParse(input);
     if (!parsed.success) return err('INVALID_ARGUMENT', parsed.error.message);
     const a = parsed.data;
     const log = this.logOf(a.sessionId);
@@ -227,7 +227,7 @@ export class FakeLog {
   }
 
   private search(input: CommandInput<'log.search'>): Result<LogSearchResult> {
-    const parsed = logCommandSchemas['log.search'].safeParse(input);
+    const parsed = logCommands['log.search'].args.safeParse(input);
     if (!parsed.success) return err('INVALID_ARGUMENT', parsed.error.message);
     const a = parsed.data;
     const f = a.filter;

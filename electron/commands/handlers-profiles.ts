@@ -1,5 +1,5 @@
 /**
- * Raw capture and exports, the record's size limit, profiles and the last workspace.
+ * Profiles, the built-in examples and the last workspace.
  *
  * profile.apply opens every session of the profile in order and sets its
  * rules. A session that cannot start (its device is off, its port is taken)
@@ -8,24 +8,9 @@
  * gone. Only a session whose rules are refused makes the command fail, with
  * a message naming it; every session is opened all the same.
  */
-import { say, WbError, type Profile, type Reason, type SessionInfo } from '../../shared/protocol';
+import { say, WbError, type Profile, type profileCommands, type Reason, type SessionInfo } from '../../shared/protocol';
 import { ProfileStore } from '../store/profiles';
 import type { CommandContext, HandlerModule } from './context';
-
-export type DataCommand =
-  | 'capture.start'
-  | 'capture.stop'
-  | 'export.start'
-  | 'spill.configure'
-  | 'profile.list'
-  | 'profile.get'
-  | 'profile.save'
-  | 'profile.delete'
-  | 'profile.import'
-  | 'profile.export'
-  | 'workspace.get'
-  | 'workspace.save'
-  | 'profile.apply';
 
 async function applyProfile(ctx: CommandContext, profile: Profile): Promise<SessionInfo[]> {
   const opened: SessionInfo[] = [];
@@ -60,20 +45,15 @@ async function applyProfile(ctx: CommandContext, profile: Profile): Promise<Sess
   throw new WbError(first.error.code, say(total === 1 ? 'profile.partlyOpened1' : 'profile.partlyOpenedN', params), first.error.detail);
 }
 
-export function dataModule(ctx: CommandContext): HandlerModule<DataCommand> {
-  const { recorder, records } = ctx;
+export function profilesModule(ctx: CommandContext): HandlerModule<keyof typeof profileCommands> {
   let store: ProfileStore | undefined;
-  // created on first use, so a hub that never touches profiles never touches the files
+  // created on first use, so a backend that never touches profiles never touches the files
   const profiles = (): ProfileStore =>
     (store ??= new ProfileStore(ctx.dataDir, (file, movedTo, reason) =>
       ctx.emit({ type: 'app.notice', ts: Date.now(), notice: { code: 'FILE_SET_ASIDE', file, movedTo, reason } }),
     ));
   return {
     handlers: {
-      'capture.start': ({ sessionId, perPeer }) => recorder.startCapture(sessionId, perPeer),
-      'capture.stop': ({ sessionId }) => recorder.stopCapture(sessionId),
-      'export.start': ({ sessionId, format, timeZone, language }) => recorder.startExport(sessionId, format, timeZone, language),
-      'spill.configure': ({ limitBytes }) => records.configure(limitBytes),
       'profile.list': () => profiles().list(),
       'profile.get': ({ name }) => profiles().get(name),
       'profile.save': ({ profile }) => profiles().save(profile),
