@@ -3,8 +3,8 @@
  * stable code and a sentence in the user's words. The OS code (ECONNRESET…)
  * is kept in `detail.sysCode` for experts.
  */
-import { isIPv6 } from 'node:net';
 import { WbError, type ErrorCode } from '../../shared/protocol/errors';
+import { formatHostPort, formatSeconds } from '../../shared/protocol/format';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 
 export type NetOp = 'connect' | 'listen' | 'bind' | 'send' | 'resolve' | 'multicast';
@@ -17,18 +17,6 @@ export interface ErrorContext {
   broadcast?: boolean;
   /** own connect timeout, used in the TIMEOUT sentence */
   timeoutMs?: number;
-}
-
-/** "1.2.3.4:5", "[::1]:5", or just the host when there is no port. */
-export function formatHostPort(host: string | undefined, port?: number): string {
-  const h = host ?? '?';
-  const shown = isIPv6(h) || (h.includes(':') && !h.startsWith('[')) ? `[${h}]` : h;
-  return port === undefined ? h : `${shown}:${port}`;
-}
-
-/** "5 s", "0.5 s", "1.25 s" */
-export function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
 interface SysLike {
@@ -61,7 +49,7 @@ export function toWbError(e: unknown, ctx: ErrorContext): WbError {
   const code = sys.code;
   const host = ctx.host ?? sys.address ?? sys.hostname;
   const port = ctx.port ?? sys.port;
-  const addr = formatHostPort(host, port);
+  const addr = formatHostPort(host ?? '?', port);
   const make = (c: ErrorCode, why: Reason): WbError => new WbError(c, why, code !== undefined ? { sysCode: code } : undefined);
 
   switch (code) {

@@ -1,7 +1,7 @@
 /** The socket engine: pure Node, transport- and UI-agnostic. */
 export { SessionManager, type SessionManagerOptions } from './manager';
 export { listInterfaces, resolveHost } from './system';
-export { toWbError, asWbError, formatHostPort, type ErrorContext, type NetOp } from './errors';
+export { toWbError, asWbError, type ErrorContext, type NetOp } from './errors';
 export { CLIENT_PEER_ID } from './session-tcp-client';
 export { isBroadcastAddress } from './session-udp';
 export { encodePayload } from './payload';

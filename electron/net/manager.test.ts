@@ -66,8 +66,7 @@ describe('SessionManager', () => {
     c.on('data', (d: Buffer) => got.push(d));
     await rec.next('peer.joined');
     const report = await mgr.send(a.sessionId, { kind: 'text', text: '你好', encoding: 'gbk', escapes: false, lineEnding: 'crlf' }, { kind: 'all' });
-    expect(Buffer.from(report.payload).toString('hex')).toBe('c4e3bac30d0a');
-    expect(report).toMatchObject({ bytes: 6, targets: 1 });
+    expect(report).toEqual({ bytes: 6, targets: 1 });
     await poll(() => Buffer.concat(got).length === 6);
     expect(Buffer.concat(got).toString('hex')).toBe('c4e3bac30d0a');
     const tx = rec.of('data').filter((d) => d.dir === 'tx');

@@ -22,11 +22,11 @@ import {
 } from '../../shared/protocol/model';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
-import { formatHostPort } from './errors';
+import { formatHostPort } from '../../shared/protocol/format';
 import { ReplyRunner, type Sender } from './session-replies';
 import { createDecoder, decodeText } from './text-codec';
 
-export { describeOption, endpoint, familyOf, formatEndpoint, localOf, remoteOf, writeChunk } from './session-io';
+export { describeOption, endpoint, familyOf, localOf, remoteOf, writeChunk } from './session-io';
 
 export const HISTORY_CAP = 50;
 
@@ -135,11 +135,16 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     return formatHostPort(c.bindAddress ?? (c.family === 'udp6' ? '::' : '0.0.0.0'), this.local?.port ?? c.bindPort);
   }
 
+  /** The name the session shows: its own, or where it connects or listens. */
+  get shownName(): string {
+    return this.config.name || this.defaultName();
+  }
+
   info(): SessionInfo {
     return {
       sessionId: this.id,
       kind: this.config.kind,
-      name: this.config.name || this.defaultName(),
+      name: this.shownName,
       config: this.config,
       state: this.state,
       ...(this.local ? { local: this.local } : {}),

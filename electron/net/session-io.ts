@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
+import { formatEndpoint } from '../../shared/protocol/format';
 import type { Endpoint } from '../../shared/protocol/model';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { SessionKind } from '../../shared/protocol/schemas';
@@ -42,7 +43,7 @@ export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint):
   return new Promise<void>((resolve, reject) => {
     const ctx = { op: 'send' as const, host: remote.address, port: remote.port };
     if (socket.destroyed || !socket.writable || socket.writableEnded) {
-      reject(new WbError('NOT_CONNECTED', say('io.closed', { addr: fmt(remote) })));
+      reject(new WbError('NOT_CONNECTED', say('io.closed', { addr: formatEndpoint(remote) })));
       return;
     }
     let settled = false;
@@ -59,7 +60,7 @@ export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint):
     };
     const onClose = (): void => {
       if (written) done();
-      else done(new WbError('CONNECTION_RESET', say('io.closedBeforeSent', { addr: fmt(remote) })));
+      else done(new WbError('CONNECTION_RESET', say('io.closedBeforeSent', { addr: formatEndpoint(remote) })));
     };
     const onDrain = (): void => {
       if (written) done();
@@ -182,9 +183,6 @@ export function setConnReadPaused(conn: TcpConn, paused: boolean): void {
   if (paused) conn.socket.pause();
   else if (!conn.replyPaused) conn.socket.resume();
 }
-
-const fmt = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-export const formatEndpoint = fmt;
 
 /**
  * One start() attempt of a listening/binding session: it settles exactly

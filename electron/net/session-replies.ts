@@ -21,6 +21,7 @@
  */
 import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
+import { formatEndpoint } from '../../shared/protocol/format';
 import type { Endpoint } from '../../shared/protocol/model';
 import type { Encoding } from '../../shared/protocol/encodings';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
@@ -67,8 +68,6 @@ const GONE = new Set(['NOT_CONNECTED', 'PEER_NOT_FOUND', 'CONNECTION_RESET', 'NO
 
 export const senderKey = (s: Sender): string => s.peerId ?? `${s.remote.address}:${s.remote.port}`;
 
-const shown = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-
 export class ReplyRunner {
   private engine: RuleEngine | undefined;
   private ruleSet: RuleSet | undefined;
@@ -107,7 +106,7 @@ export class ReplyRunner {
     const engine = this.engine;
     if (!engine?.active) return;
     const arrived = performance.now();
-    const replies = engine.onConnect({ peerKey: senderKey(sender), peer: shown(sender.remote), now: this.host.now() });
+    const replies = engine.onConnect({ peerKey: senderKey(sender), peer: formatEndpoint(sender.remote), now: this.host.now() });
     if (this.ruleSet?.greeting) this.markStats();
     this.enqueue(sender, replies, arrived);
   }
@@ -117,7 +116,7 @@ export class ReplyRunner {
     const engine = this.engine;
     if (!engine?.active) return;
     const arrived = performance.now();
-    const replies = engine.onMessage(bytes, text, { peerKey: senderKey(sender), peer: shown(sender.remote), now: this.host.now() });
+    const replies = engine.onMessage(bytes, text, { peerKey: senderKey(sender), peer: formatEndpoint(sender.remote), now: this.host.now() });
     if (this.ruleSet && (this.ruleSet.rules.length > 0 || this.ruleSet.greeting)) this.markStats();
     this.enqueue(sender, replies, arrived);
   }

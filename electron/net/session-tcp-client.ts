@@ -13,11 +13,11 @@ import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import { zeroCounters, type Counters, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpClientConfig } from '../../shared/protocol/schemas';
-import { formatHostPort, formatSeconds, toWbError, whyOf } from './errors';
+import { formatEndpoint, formatHostPort, formatSeconds } from '../../shared/protocol/format';
+import { toWbError, whyOf } from './errors';
 import {
   SessionBase,
   describeOption,
-  formatEndpoint,
   localOf,
   remoteOf,
   type RxState,
@@ -274,7 +274,7 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     await queueWrite(conn, bytes);
     this.recordTx(bytes, conn.remote, CLIENT_PEER_ID, conn.counters);
     this.emitCounters();
-    return { bytes: bytes.length, targets: 1, payload: bytes };
+    return { bytes: bytes.length, targets: 1 };
   }
 
   peers(): PeerInfo[] {

@@ -11,12 +11,12 @@ import { WbError } from '../../shared/protocol/errors';
 import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import { zeroCounters, type Counters, type Endpoint, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpServerConfig } from '../../shared/protocol/schemas';
-import { formatHostPort, toWbError, whyOf } from './errors';
+import { formatEndpoint, formatHostPort } from '../../shared/protocol/format';
+import { toWbError, whyOf } from './errors';
 import {
   SessionBase,
   describeOption,
   endpoint,
-  formatEndpoint,
   localOf,
   remoteOf,
   type RxState,
@@ -252,7 +252,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
     }
     if (ok > 0) this.emitCounters();
     if (ok === 0) throw toWbError(firstError, { op: 'send' });
-    return { bytes: bytes.length * ok, targets: ok, payload: bytes };
+    return { bytes: bytes.length * ok, targets: ok };
   }
 
   private peerInfo(p: Peer): PeerInfo {

@@ -16,7 +16,8 @@ import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/protocol/model';
 import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
 import { toWbError, whyOf } from './errors';
-import { SessionBase, describeOption, endpoint, formatEndpoint, type RxState, type SessionContext } from './session-base';
+import { formatEndpoint } from '../../shared/protocol/format';
+import { SessionBase, describeOption, endpoint, type RxState, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
 import { StartAttempt } from './session-io';
 
@@ -282,7 +283,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     });
     this.recordTx(bytes, remote);
     this.emitCounters();
-    return { bytes: bytes.length, targets: 1, payload: bytes };
+    return { bytes: bytes.length, targets: 1 };
   }
 
   multicast(action: 'join' | 'leave', group: string, iface?: string): void {

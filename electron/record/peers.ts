@@ -6,6 +6,7 @@
  * a client's 'conn' comes back from another port after a reconnect), UDP
  * rows by address then port.
  */
+import { formatEndpoint } from '../../shared/protocol/format';
 import type { Endpoint } from '../../shared/protocol/model';
 
 export interface PeerEntry {
@@ -16,7 +17,7 @@ export interface PeerEntry {
   key: string;
 }
 
-export const endpointKey = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
+export const endpointKey = formatEndpoint;
 
 export class PeerTable {
   private readonly entries: PeerEntry[] = [];

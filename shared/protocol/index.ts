@@ -14,3 +14,4 @@ export * from './recording';
 export * from './profiles';
 export * from './command-def';
 export * from './log';
+export * from './format';

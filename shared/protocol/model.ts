@@ -1,4 +1,4 @@
-/** Plain data the engine reports about itself. All JSON-safe except payload bytes. */
+/** Plain data the engine reports about itself. All JSON-safe. */
 import type { ErrorCode } from './errors';
 import type { Reason } from './reason-format';
 import type { CaptureInfo, SpillInfo } from './recording';
@@ -95,6 +95,4 @@ export interface SendReport {
   bytes: number;
   /** number of targets written to */
   targets: number;
-  /** the exact bytes that went out (one target's copy) */
-  payload: Uint8Array;
 }

@@ -16,6 +16,7 @@
  */
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { formatEndpoint } from '../../../shared/protocol/format';
 import type { Endpoint } from '../../../shared/protocol/model';
 import type { ExportLanguage } from '../../../shared/protocol/recording';
 import { WbError } from '../../../shared/protocol/errors';
@@ -121,10 +122,6 @@ export function formatTime(ts: number, timeZone: 'local' | 'utc' = 'local'): str
   const ms = String(u ? d.getUTCMilliseconds() : d.getMilliseconds()).padStart(3, '0');
   return `${date} ${time}.${ms}`;
 }
-
-/** `127.0.0.1:5000` or `[::1]:5000` */
-export const formatEndpoint = (e: Endpoint): string =>
-  e.family === 'IPv6' || e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 
 const NAMED: Record<string, string> = { '\\': '\\\\', '\r': '\\r', '\n': '\\n', '\t': '\\t', '\0': '\\0' };
 // backslash, C0 and C1 controls, DEL, line/paragraph separators, lone surrogates

@@ -4,7 +4,7 @@
  * Everything here returns plain strings that the view interpolates as text
  * (never HTML).
  */
-import type { Endpoint } from '../../../shared/protocol';
+import { formatEndpoint } from '../../../shared/protocol';
 import { formatHex } from '../../../shared/codec/hex';
 import type { LogDir } from './types';
 
@@ -40,12 +40,8 @@ export function formatDelta(ms: number): string {
   return `${sign}${Math.floor(m / 60)}:${pad2(m % 60)}:${pad2(s % 60)}`;
 }
 
-/** `1.2.3.4:80` or `[::1]:80`; '' when there is no endpoint. */
-export function formatEndpoint(ep: Endpoint | undefined): string {
-  if (!ep) return '';
-  const v6 = ep.family === 'IPv6' || ep.address.includes(':');
-  return v6 ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
-}
+/** `1.2.3.4:80` or `[::1]:80` (the one rule, in shared/protocol/format.ts). */
+export { formatEndpoint };
 
 /** Key used by the peer filter; the same string the view shows. */
 export const endpointKey = formatEndpoint;

@@ -22,9 +22,9 @@ class FakeBridge implements Bridge {
       const le = p.lineEnding === 'crlf' ? '\r\n' : '';
       const bytes = new TextEncoder().encode((p.text ?? '') + le);
       if (cmd === 'codec.preview') return { ok: true, data: { bytes } } as Result<CommandResults[C]>;
-      return { ok: true, data: { bytes: bytes.length, targets: 1, payload: bytes } } as Result<CommandResults[C]>;
+      return { ok: true, data: { bytes: bytes.length, targets: 1 } } as Result<CommandResults[C]>;
     }
-    return { ok: true, data: { bytes: 2, targets: 1, payload: Uint8Array.of(1, 2) } } as Result<CommandResults[C]>;
+    return { ok: true, data: { bytes: 2, targets: 1 } } as Result<CommandResults[C]>;
   }
   onEvents(): () => void {
     return () => {};
