@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { BrowserWindow, session, shell } from 'electron';
-import { CSP } from './csp';
+import { CSP_HEADER } from '../../shared/protocol/serve';
 import { externalLink, forLog } from './external-links';
 import { isEntryUrl, type RendererEntry } from './renderer-entry';
 
@@ -21,9 +21,9 @@ export function hardenSession(): void {
   ses.setPermissionCheckHandler(() => false);
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      /* eng-disable CSP_GLOBAL_CHECK: the value is CSP from csp.ts, which csp.test.ts proves is the meta-tag policy of renderer/index.html (scanned there) plus frame-ancestors (@preserve) */ responseHeaders: {
+      /* eng-disable CSP_GLOBAL_CHECK: the value is CSP_HEADER from shared/protocol/serve.ts, which electron/web/csp.test.ts proves is the meta-tag policy of renderer/index.html plus frame-ancestors (@preserve) */ responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [CSP],
+        'Content-Security-Policy': [CSP_HEADER],
         'X-Content-Type-Options': ['nosniff'],
       },
     });

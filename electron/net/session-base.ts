@@ -11,6 +11,7 @@ import type { WbError } from '../../shared/protocol/errors';
 import { formatReason, type Reason } from '../../shared/protocol/reason-format';
 import type { DataEvent, EngineEvent, EventSink } from '../../shared/protocol/events';
 import {
+  STATUS_LOG_CAP,
   zeroCounters,
   type Counters,
   type Endpoint,
@@ -28,7 +29,6 @@ import { createDecoder, decodeText } from './text-codec';
 
 export { describeOption, endpoint, familyOf, localOf, remoteOf, writeChunk } from './session-io';
 
-export const HISTORY_CAP = 50;
 
 export type Decoder = ReturnType<typeof createDecoder>;
 export type Framer = ReturnType<typeof createFramer>;
@@ -229,7 +229,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       if (err.detail?.sysCode) entry.sysCode = err.detail.sysCode;
     }
     this.history.push(entry);
-    if (this.history.length > HISTORY_CAP) this.history.splice(0, this.history.length - HISTORY_CAP);
+    if (this.history.length > STATUS_LOG_CAP) this.history.splice(0, this.history.length - STATUS_LOG_CAP);
     this.emit({
       type: 'session.status',
       ts: entry.ts,

@@ -21,8 +21,9 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, err, WIRE_VERSION, type Result, type WireMessage } from '../../shared/protocol';
 import { Backend } from '../backend';
 import { isFilesRequest, serveDataFile } from './files';
-import { cspFromHtml, FALLBACK_CSP, securityHeaders, sendText, serveStatic } from './static';
-import { TOKEN_PROTOCOL_PREFIX, tokenFromProtocols, tokensEqual } from './token';
+import { CSP_HEADER, TOKEN_PROTOCOL_PREFIX, WS_PATH } from '../../shared/protocol/serve';
+import { cspFromHtml, securityHeaders, sendText, serveStatic } from './static';
+import { tokenFromProtocols, tokensEqual } from './token';
 import { clearCookie, FORGET_PATH, setCookie, tokenExchange, tokenFromCookie } from './cookie';
 
 export interface WebHostOptions {
@@ -56,7 +57,6 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export const WS_PATH = '/ws';
 export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
@@ -132,9 +132,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const ownsHub = !opts.hub;
   const hub = opts.hub ?? new Backend(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {});
 
-  let csp = FALLBACK_CSP;
+  let csp = CSP_HEADER;
   try {
-    csp = cspFromHtml(await fsp.readFile(`${opts.staticDir}/index.html`, 'utf8')) ?? FALLBACK_CSP;
+    csp = cspFromHtml(await fsp.readFile(`${opts.staticDir}/index.html`, 'utf8')) ?? CSP_HEADER;
   } catch {
     // no index.html yet: the fallback policy still applies to whatever is served
   }

@@ -32,15 +32,6 @@ const MIME: Record<string, string> = {
 
 export const mimeType = (file: string): string => MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
-/**
- * The policy the renderer declares in its own `<meta http-equiv=CSP>`; the
- * header repeats it so both say exactly the same. Used when index.html has none.
- */
-export const FALLBACK_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
-  "frame-ancestors 'none'";
-
 /** The content of the CSP meta tag of an HTML document, if it has one. */
 export function cspFromHtml(html: string): string | undefined {
   for (const tag of html.match(/<meta\b[^>]*>/gi) ?? []) {

@@ -5,12 +5,12 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Prefix of the WebSocket subprotocol that carries the token. */
-export const TOKEN_PROTOCOL_PREFIX = 'wirebench.token.';
-
-export const MIN_TOKEN_LENGTH = 16;
-export const MAX_TOKEN_LENGTH = 256;
-const TOKEN_RE = /^[A-Za-z0-9_-]+$/;
+import {
+  TOKEN_MAX_LENGTH as MAX_TOKEN_LENGTH,
+  TOKEN_MIN_LENGTH as MIN_TOKEN_LENGTH,
+  TOKEN_PATTERN,
+  TOKEN_PROTOCOL_PREFIX,
+} from '../../shared/protocol/serve';
 
 /** 24 random bytes as base64url: 32 characters, 192 bits. */
 export function generateToken(): string {
@@ -25,7 +25,7 @@ export function tokenProblem(token: string): string | null {
   if (token.length > MAX_TOKEN_LENGTH) {
     return `the token must be at most ${MAX_TOKEN_LENGTH} characters long`;
   }
-  if (!TOKEN_RE.test(token)) {
+  if (!TOKEN_PATTERN.test(token)) {
     return 'the token may only contain letters A–Z and a–z, digits 0–9, "_" and "-"';
   }
   return null;

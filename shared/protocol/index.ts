@@ -15,3 +15,4 @@ export * from './profiles';
 export * from './command-def';
 export * from './log';
 export * from './format';
+export * from './serve';

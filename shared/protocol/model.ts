@@ -21,6 +21,9 @@ export interface Endpoint {
   family: 'IPv4' | 'IPv6';
 }
 
+/** How many status changes a session keeps (SessionInfo.history), in the engine and in a client. */
+export const STATUS_LOG_CAP = 50;
+
 export type SessionState =
   | 'idle'
   | 'connecting'
@@ -60,7 +63,7 @@ export interface SessionInfo {
   local?: Endpoint;
   /** tcp-client: the remote it is connected to */
   remote?: Endpoint;
-  /** recent status changes, oldest first (capped) */
+  /** recent status changes, oldest first (at most STATUS_LOG_CAP) */
   history: StatusEntry[];
   peers: PeerInfo[];
   counters: Counters;

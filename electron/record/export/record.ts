@@ -21,6 +21,4 @@ export interface CaptureRecord {
   text?: string;
 }
 
-export type ExportFormat = 'txt-text' | 'txt-hexdump' | 'csv' | 'jsonl' | 'pcapng';
-
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['txt-text', 'txt-hexdump', 'csv', 'jsonl', 'pcapng'];
+export type { ExportFormat } from '../../../shared/protocol/recording';

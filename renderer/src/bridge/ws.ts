@@ -11,6 +11,7 @@ import type { CommandInput, CommandName, CommandResults } from '../../../shared/
 import type { Err, Result } from '../../../shared/protocol/errors';
 import type { NetEvent } from '../../../shared/protocol/events';
 import { decodeFrame, encodeFrame, WIRE_VERSION } from '../../../shared/protocol/wire';
+import { TOKEN_PATTERN, TOKEN_PROTOCOL_PREFIX, WS_PATH } from '../../../shared/protocol/serve';
 import type { Bridge, ConnectionState } from './types';
 
 /** The subset of the WebSocket API the bridge uses. */
@@ -56,7 +57,6 @@ export interface WsBridge extends Bridge {
   close(): void;
 }
 
-export const TOKEN_PROTOCOL_PREFIX = 'wirebench.token.';
 export const TOKEN_STORAGE_KEY = 'wirebench.token';
 export const AUTH_ERROR_MESSAGE =
   'The access token is missing or wrong — open the URL printed by `npm run serve`.';
@@ -64,7 +64,6 @@ const BACKOFF_START_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 /** consecutive refusals before we ask whether the host is up at all */
 const REFUSALS_BEFORE_PROBE = 3;
-const TOKEN_RE = /^[A-Za-z0-9_-]{1,256}$/;
 
 interface BrowserGlobals {
   location?: { protocol: string; host: string; search: string; pathname: string; hash: string };
@@ -111,7 +110,7 @@ export function takePageToken(): string | undefined {
 function defaultUrl(): string {
   const loc = browser().location;
   if (!loc) throw new Error('createWsBridge: no page location; pass opts.url');
-  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${WS_PATH}`;
 }
 
 function defaultFactory(): SocketFactory {
@@ -155,7 +154,7 @@ function isResult(v: unknown): v is Result<unknown> {
 export function createWsBridge(opts: WsBridgeOptions = {}): WsBridge {
   const url = opts.url ?? defaultUrl();
   const rawToken = opts.token ?? takePageToken();
-  const token = rawToken !== undefined && TOKEN_RE.test(rawToken) ? rawToken : undefined;
+  const token = rawToken !== undefined && TOKEN_PATTERN.test(rawToken) ? rawToken : undefined;
   const factory = opts.socketFactory ?? defaultFactory();
   const probe = opts.probe ?? httpProbe(url);
   const connectWaitMs = opts.connectWaitMs ?? 10_000;

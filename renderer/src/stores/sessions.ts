@@ -8,7 +8,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import { zeroCounters } from '../../../shared/protocol';
+import { STATUS_LOG_CAP, zeroCounters } from '../../../shared/protocol';
 import type {
   Counters,
   Endpoint,
@@ -26,7 +26,6 @@ import { useBridgeStore } from './bridge';
 import { useLogStore } from './logs';
 
 /** status entries kept per session in the UI */
-export const HISTORY_CAP = 50;
 
 export interface Rate {
   /** received bytes per second over the last tick */
@@ -130,7 +129,7 @@ export const useSessionsStore = defineStore('sessions', () => {
       switch (ev.type) {
         case 'session.status': {
           const last = s.history[s.history.length - 1];
-          const history = last && sameEntry(last, ev.status) ? s.history : [...s.history, ev.status].slice(-HISTORY_CAP);
+          const history = last && sameEntry(last, ev.status) ? s.history : [...s.history, ev.status].slice(-STATUS_LOG_CAP);
           const stopped = STOPPED.has(ev.status.state);
           put({
             ...s,
