@@ -7,7 +7,7 @@ import { commands, describeIssue, err, isCommandName, ok, say, WbError, type Rea
 import type { Handlers } from './context';
 
 /** "config.port: port must be between 1 and 65535" — first issue, in words, with its field and Reason. */
-export function describeZodError(error: z.ZodError): { message: string; field?: string; why: Reason } {
+function describeZodError(error: z.ZodError): { message: string; field?: string; why: Reason } {
   return describeIssue(error.issues, say('schema.invalid'));
 }
 

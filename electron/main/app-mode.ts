@@ -18,8 +18,8 @@ export interface AppMode {
   devTools: boolean;
 }
 
-export const DEBUG_FLAG = '--debug';
-export const DEBUG_VAR = 'WIREBENCH_DEBUG';
+const DEBUG_FLAG = '--debug';
+const DEBUG_VAR = 'WIREBENCH_DEBUG';
 
 export function appMode({ isPackaged, argv, env }: AppModeInput): AppMode {
   const debug = argv.includes(DEBUG_FLAG) || env[DEBUG_VAR] === '1';

@@ -8,7 +8,7 @@
  */
 import { err, IPC_CHANNELS, type NetEvent, type Result } from '../../shared/protocol';
 import type { Backend } from '../backend';
-import { eventWeight } from '../hub';
+import { eventWeight } from '../hub/hub';
 
 /** The parts of an IpcMainInvokeEvent the adapter reads. */
 export interface InvokeEventLike {

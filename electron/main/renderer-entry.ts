@@ -20,7 +20,7 @@ export interface RendererEntryInput {
   builtFile: string;
 }
 
-export const DEV_URL_VAR = 'ELECTRON_RENDERER_URL';
+const DEV_URL_VAR = 'ELECTRON_RENDERER_URL';
 
 export function rendererEntry({ isPackaged, env, builtFile }: RendererEntryInput): RendererEntry {
   const file = pathToFileURL(builtFile).toString();

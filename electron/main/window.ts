@@ -31,7 +31,7 @@ export function hardenSession(): void {
 }
 
 /** Opens `url` in the system browser if it is on the allow-list; refuses and logs anything else. */
-export function openOutside(url: string): void {
+function openOutside(url: string): void {
   const link = externalLink(url);
   if (!link.ok) {
     console.warn(`[wirebench] refused to open ${forLog(url)}: ${link.reason}`);

@@ -27,7 +27,7 @@ import { formatHostPort } from '../../shared/protocol/format';
 import { ReplyRunner, type Sender } from './session-replies';
 import { createDecoder, decodeText } from './text-codec';
 
-export { describeOption, endpoint, familyOf, localOf, remoteOf, writeChunk } from './session-io';
+export { describeOption, endpoint, localOf, remoteOf } from './session-io';
 
 
 export type Decoder = ReturnType<typeof createDecoder>;

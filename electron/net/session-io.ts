@@ -12,7 +12,7 @@ import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { SessionKind } from '../../shared/protocol/schemas';
 import { toWbError, whyOf } from './errors';
 
-export const familyOf = (address: string | undefined): 'IPv4' | 'IPv6' =>
+const familyOf = (address: string | undefined): 'IPv4' | 'IPv6' =>
   address !== undefined && address.includes(':') ? 'IPv6' : 'IPv4';
 
 /**
@@ -39,7 +39,7 @@ export function describeOption(key: string, kind: SessionKind): WbError {
  * returns false, also wait for 'drain' so the next write of the same queue
  * does not pile onto the buffer. A socket that closes first rejects.
  */
-export function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint): Promise<void> {
+function writeChunk(socket: Socket, bytes: Uint8Array, remote: Endpoint): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const ctx = { op: 'send' as const, host: remote.address, port: remote.port };
     if (socket.destroyed || !socket.writable || socket.writableEnded) {
@@ -192,10 +192,6 @@ export function setConnReadPaused(conn: TcpConn, paused: boolean): void {
 export class StartAttempt {
   private ended = false;
   constructor(private readonly rejectStart: (err: WbError) => void) {}
-  /** True once the attempt succeeded or failed. */
-  get done(): boolean {
-    return this.ended;
-  }
   /** Fail the attempt; only the first ending counts. */
   readonly fail = (err: WbError): void => {
     if (this.ended) return;

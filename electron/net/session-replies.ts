@@ -66,7 +66,7 @@ interface Queue {
 /** Errors that only say the sender is gone: the socket already reported why. */
 const GONE = new Set(['NOT_CONNECTED', 'PEER_NOT_FOUND', 'CONNECTION_RESET', 'NO_TARGET']);
 
-export const senderKey = (s: Sender): string => s.peerId ?? `${s.remote.address}:${s.remote.port}`;
+const senderKey = (s: Sender): string => s.peerId ?? `${s.remote.address}:${s.remote.port}`;
 
 export class ReplyRunner {
   private engine: RuleEngine | undefined;

@@ -31,7 +31,7 @@ export function sanitizeName(name: string, fallback: string): string {
 }
 
 /** `127.0.0.1_5000`, `--1_5000` for ::1 (no colons in file names). */
-export const endpointTag = (e: Endpoint): string => `${e.address.replace(/[^A-Za-z0-9.]/g, '-')}_${e.port}`;
+const endpointTag = (e: Endpoint): string => `${e.address.replace(/[^A-Za-z0-9.]/g, '-')}_${e.port}`;
 
 /**
  * `stem.ext` in `dir`, or `stem-2.ext`, `stem-3.ext`… when taken on disk or

@@ -17,7 +17,7 @@ export interface PeerEntry {
   key: string;
 }
 
-export const endpointKey = formatEndpoint;
+const endpointKey = formatEndpoint;
 
 export class PeerTable {
   private readonly entries: PeerEntry[] = [];

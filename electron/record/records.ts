@@ -28,7 +28,7 @@ import { cutRow, DEFAULT_RECORD_LIMIT, SessionRecord, type RecentRow } from './s
 /** An answer to `log.read` stops growing past this many payload bytes (always ≥ 1 row). */
 const READ_MAX_BYTES = 4 * 1024 * 1024;
 /** Bytes of each row a live tail carries. */
-export const TAIL_ROW_BYTES = 1024;
+const TAIL_ROW_BYTES = 1024;
 const SLICE_MS = 4;
 /** A search page that has found matches answers after this long instead of its whole budget. */
 const FIRST_ANSWER_MS = 20;

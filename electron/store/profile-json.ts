@@ -35,7 +35,7 @@ export function fromJson(text: string): unknown {
 }
 
 /** "sessions.0.config.port: port must be between 1 and 65535" — the first issue, in words, with its Reason. */
-export function describeIssue(error: z.ZodError): { message: string; field?: string; why: Reason } {
+function describeIssue(error: z.ZodError): { message: string; field?: string; why: Reason } {
   return describeIssues(error.issues, say('profile.invalidAnyway'));
 }
 

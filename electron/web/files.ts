@@ -11,7 +11,7 @@ import { join, sep } from 'node:path';
 import { sendText } from './static';
 import { tokensEqual } from './token';
 
-export const FILES_PREFIX = '/files/';
+const FILES_PREFIX = '/files/';
 const FOLDERS = new Set(['captures', 'exports']);
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/;
 

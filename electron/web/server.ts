@@ -57,7 +57,7 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);

@@ -30,7 +30,7 @@ const MIME: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export const mimeType = (file: string): string => MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+const mimeType = (file: string): string => MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /** The content of the CSP meta tag of an HTML document, if it has one. */
 export function cspFromHtml(html: string): string | undefined {
@@ -72,7 +72,7 @@ export function sendText(res: ServerResponse, status: number, text: string, head
  * why there is none. Works on the raw path: `..`, encoded slashes,
  * backslashes, NUL bytes and dot-files are refused before touching the disk.
  */
-export function resolveStaticPath(root: string, rawUrl: string): { file: string } | { status: number; reason: string } {
+function resolveStaticPath(root: string, rawUrl: string): { file: string } | { status: number; reason: string } {
   const rawPath = rawUrl.split('?')[0]?.split('#')[0] ?? '/';
   if (!rawPath.startsWith('/')) return { status: 400, reason: 'Bad request path' };
   let decoded: string;

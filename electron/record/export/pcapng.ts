@@ -32,8 +32,8 @@ export const LINKTYPE_RAW = 101;
 /** Largest TCP payload per segment: 65535 − 20 (IPv4 header) − 20 (TCP header) */
 export const MAX_TCP_SEGMENT = 65_495;
 /** Largest UDP payload per datagram: 65535 − IP header − 8 (UDP header) */
-export const MAX_UDP_PAYLOAD_V4 = 65_507;
-export const MAX_UDP_PAYLOAD_V6 = 65_527; // IPv6 payload length excludes its own header
+const MAX_UDP_PAYLOAD_V4 = 65_507;
+const MAX_UDP_PAYLOAD_V6 = 65_527; // IPv6 payload length excludes its own header
 const SNAPLEN = 262_144;
 const TTL = 64;
 const PROTO_TCP = 6;
@@ -76,7 +76,7 @@ function block(type: number, body: Buffer): Buffer {
 }
 
 /** Section Header Block (version 1.0, section length unknown) followed by the one Interface Description Block. */
-export function pcapngHeader(): Buffer {
+function pcapngHeader(): Buffer {
   const shbFixed = Buffer.alloc(16);
   shbFixed.writeUInt32LE(BYTE_ORDER_MAGIC, 0);
   shbFixed.writeUInt16LE(1, 4); // major

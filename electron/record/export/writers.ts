@@ -134,7 +134,7 @@ export function escapeText(text: string): string {
 }
 
 /** Bytes with no decoded text: printable ASCII as is, everything else as \xHH (a raw byte in the send box). */
-export function escapeBytes(bytes: Uint8Array): string {
+function escapeBytes(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) {
     if (b === 0x5c) s += '\\\\';
@@ -154,7 +154,7 @@ export function csvCell(value: string | number): string {
   return CSV_QUOTE.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_HEADER = 'time,direction,transport,local,remote,length,hex,text';
+const CSV_HEADER = 'time,direction,transport,local,remote,length,hex,text';
 
 function headLine(rec: CaptureRecord, tz: 'local' | 'utc'): string {
   return `${formatTime(rec.ts, tz)} ${rec.dir === 'rx' ? 'RX' : 'TX'} ${formatEndpoint(rec.remote)} (${rec.bytes.length} B)`;

@@ -1,1 +1,0 @@
-export { eventWeight, Hub, type HubClient, type HubOptions, type HubTransport, type TailSource } from './hub';
