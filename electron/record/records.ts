@@ -11,8 +11,6 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { parseHex } from '../../shared/codec/hex';
-import type { Encoding } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { EngineEvent } from '../../shared/protocol/events';
@@ -21,17 +19,16 @@ import type { SessionInfo, StatusEntry } from '../../shared/protocol/model';
 import { ensurePrivateDir } from '../store/private';
 import { DECODE_LOOKBACK, RowDecoder, streamOf } from './decode';
 import type { CaptureRecord } from './export/record';
-import { decodeNote, encodeNote, noteText, type RawRecord } from './format';
+import { decodeNote, encodeNote, noteText } from './format';
 import { PeerTable, type PeerEntry } from './peers';
+import { searchRecord } from './search';
+import type { SessionLog } from './session-log';
 import { cutRow, DEFAULT_RECORD_LIMIT, SessionRecord, type RecentRow } from './session-record';
 
 /** An answer to `log.read` stops growing past this many payload bytes (always ≥ 1 row). */
 const READ_MAX_BYTES = 4 * 1024 * 1024;
 /** Bytes of each row a live tail carries. */
 const TAIL_ROW_BYTES = 1024;
-const SLICE_MS = 4;
-/** A search page that has found matches answers after this long instead of its whole budget. */
-const FIRST_ANSWER_MS = 20;
 
 export interface RecordStoreOptions {
   dataDir: string;
@@ -44,22 +41,11 @@ export interface RecordStoreOptions {
   onFailure?(sessionId: string, why: Reason, sysCode?: string): void;
 }
 
-export interface SessionLog {
-  id: string;
-  name: string;
-  transport: 'tcp' | 'udp';
-  encoding: Encoding;
-  record: SessionRecord;
-  peers: PeerTable;
-}
 
 let instances = 0;
 
 /** A status change as a log note: its English sentence and its Reason. */
 const statusNote = (s: StatusEntry): LogNote => ({ kind: 'status', state: s.state, reason: s.reason, ...(s.why ? { why: s.why } : {}) });
-
-/** Encodings in which a byte below 0x80 is always that ASCII character (never part of another one). */
-const ASCII_SAFE: ReadonlySet<Encoding> = new Set<Encoding>(['utf-8', 'iso-8859-1', 'ascii']);
 
 const unspecified = (family: 'IPv4' | 'IPv6') =>
   family === 'IPv6' ? { address: '::', port: 0, family } : { address: '0.0.0.0', port: 0, family };
@@ -319,105 +305,9 @@ export class RecordStore {
     return { firstSeq: rec.firstSeq, lastSeq: rec.lastSeq, rows };
   }
 
-  async search(args: {
-    sessionId: string;
-    filter: LogFilter;
-    fromSeq?: number;
-    maxMatches: number;
-    budgetMs: number;
-  }): Promise<LogSearchResult> {
-    const log = this.logOf(args.sessionId);
-    const rec = log.record;
-    const match = this.matcher(log, args.filter);
-    const from = Math.max(rec.firstSeq, args.fromSeq ?? rec.firstSeq);
-    const to = rec.lastSeq;
-    const seqs: number[] = [];
-    const started = performance.now();
-    let sliceStart = started;
-    let next = from;
-    let scanned = 0;
-    let stopped = false;
-    const dec = match.needsText ? new RowDecoder(log.encoding) : undefined;
-    const gen = rec.scan(from, to);
-    try {
-      for await (const batch of gen) {
-        for (let i = 0; i < batch.length; i++) {
-          const r = batch[i] as RawRecord;
-          const text = dec ? this.rowText(log, r, dec) : '';
-          if (match.test(r, text)) seqs.push(r.seq);
-          scanned++;
-          next = r.seq + 1;
-          if (seqs.length >= args.maxMatches) {
-            stopped = true;
-            break;
-          }
-          // one read batch holds thousands of small rows: look at the clock inside it, not only between batches
-          if ((i & 63) !== 63 && i !== batch.length - 1) continue;
-          const now = performance.now();
-          // out of time; or matches in hand and a first screenful's worth of waiting done: answer now
-          if (now - started >= args.budgetMs || (seqs.length > 0 && now - started >= FIRST_ANSWER_MS)) {
-            stopped = true;
-            break;
-          }
-          // let sockets and commands run between slices (the batch's payload views stay valid meanwhile)
-          if (now - sliceStart >= SLICE_MS) {
-            await new Promise<void>((res) => setImmediate(res));
-            sliceStart = performance.now();
-          }
-        }
-        if (stopped) break;
-      }
-    } finally {
-      await gen.return(undefined);
-    }
-    if (!stopped) next = Math.max(next, to + 1);
-    return { seqs, nextSeq: next, done: next > to, scanned, firstSeq: rec.firstSeq, lastSeq: rec.lastSeq };
-  }
-
-  private rowText(log: SessionLog, r: RawRecord, dec: RowDecoder): string {
-    if (r.dir === 'rx' || r.dir === 'tx') return dec.text({ dir: r.dir, peerRef: r.peerRef, payload: r.payload, size: r.payload.length });
-    return this.noteOf(log, r);
-  }
-
-  private noteOf(log: SessionLog, r: RawRecord): string {
-    return noteText(decodeNote(r.payload), log.peers.get(r.peerRef)?.key ?? '');
-  }
-
-  private matcher(log: SessionLog, f: LogFilter): { needsText: boolean; test: (r: RawRecord, text: string) => boolean } {
-    const tests: Array<(r: RawRecord, text: string) => boolean> = [];
-    if (f.dirs && f.dirs.length < 4) {
-      const dirs = new Set<string>(f.dirs);
-      tests.push((r) => dirs.has(r.dir));
-    }
-    if (f.peer !== undefined && f.peer !== '') {
-      const refs = log.peers.refsOf(f.peer);
-      tests.push((r) => refs.has(r.peerRef));
-    }
-    const q = f.query.trim();
-    let needsText = false;
-    if (q !== '') {
-      if (f.mode === 'hex') {
-        const needle = Buffer.from(parseHex(q));
-        if (needle.length > 0) {
-          tests.push((r) => (r.dir === 'rx' || r.dir === 'tx') && Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength).indexOf(needle) >= 0);
-        }
-      } else {
-        const needle = q.toLowerCase();
-        if (/^[\x20-\x7e]+$/.test(needle) && ASCII_SAFE.has(log.encoding)) {
-          // an ASCII query in an encoding whose ASCII bytes are always ASCII characters: match the
-          // bytes read as Latin-1 (native, no decoder, no carry needed); bytes ≥ 0x80 never fold into ASCII
-          tests.push((r) => {
-            if (r.dir !== 'rx' && r.dir !== 'tx') return this.noteOf(log, r).toLowerCase().includes(needle);
-            const b = r.payload;
-            return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1').toLowerCase().includes(needle);
-          });
-        } else {
-          needsText = true;
-          tests.push((_r, text) => text.toLowerCase().includes(needle));
-        }
-      }
-    }
-    return { needsText, test: (r, text) => tests.every((t) => t(r, text)) };
+  /** `log.search`: a page of matching seqs, scanned in slices of a few ms so sockets keep running. */
+  search(args: { sessionId: string; filter: LogFilter; fromSeq?: number; maxMatches: number; budgetMs: number }): Promise<LogSearchResult> {
+    return searchRecord(this.logOf(args.sessionId), args);
   }
 
   /**
