@@ -7,18 +7,18 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ruleSetSchema, type RuleSetInput } from '../../shared/protocol/rules';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, poll, sleep, textOf } from '../../test/fixtures/net-helpers';
+import { EventCollector, poll, sleep, textOf } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const rules = (r: RuleSetInput) => ruleSetSchema.parse(r);
 const lines = { kind: 'delimiter', delimiter: Uint8Array.of(0x0a), keep: false } as const;
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 const clients: Socket[] = [];
 const udps: UdpSocket[] = [];
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
 });
 afterEach(async () => {

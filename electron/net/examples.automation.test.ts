@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionConfigSchema } from '../../shared/protocol/schemas';
 import { exampleProfile, HTTP_BODY, type ExampleProfileId } from '../../shared/rules/examples';
-import { Recorder } from '../../test/fixtures/net-helpers';
+import { EventCollector } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const CURL = '/usr/bin/curl';
@@ -26,10 +26,10 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
 }
 
 let hasPython = false;
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 beforeEach(async () => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
   hasPython = (await run('python3', ['-c', 'import smtplib'])).code === 0;
 });

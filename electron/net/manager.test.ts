@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionConfigSchema } from '../../shared/protocol/schemas';
-import { Recorder, catchSync, poll, rejection, sleep } from '../../test/fixtures/net-helpers';
+import { EventCollector, catchSync, poll, rejection, sleep } from '../../test/fixtures/net-helpers';
 import { LogWatcher, textsOf } from '../../test/fixtures/log-helpers';
 import { Backend } from '../backend';
 import { SessionManager } from './manager';
@@ -13,10 +13,10 @@ import { listInterfaces, resolveHost } from './system';
 const server = sessionConfigSchema.parse({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
 const udp = sessionConfigSchema.parse({ kind: 'udp', bindAddress: '127.0.0.1' });
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink, { now: () => 1234 });
 });
 afterEach(async () => {

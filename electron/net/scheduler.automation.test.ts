@@ -3,14 +3,14 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { periodicStartSchema, sequenceStartSchema } from '../../shared/protocol/automation';
 import { sessionConfigSchema } from '../../shared/protocol/schemas';
-import { Recorder, catchSync, poll, sleep } from '../../test/fixtures/net-helpers';
+import { EventCollector, catchSync, poll, sleep } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 const clients: Socket[] = [];
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
 });
 afterEach(async () => {

@@ -4,14 +4,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, poll } from '../../test/fixtures/net-helpers';
+import { EventCollector, poll } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
 });
 afterEach(async () => {

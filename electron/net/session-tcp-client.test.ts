@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
 import { WbError } from '../../shared/protocol/errors';
-import { Recorder, ipv6Available, pythonPeer, rawServer, rejection, sleep } from '../../test/fixtures/net-helpers';
+import { EventCollector, ipv6Available, pythonPeer, rawServer, rejection, sleep } from '../../test/fixtures/net-helpers';
 import { LogWatcher, textsOf } from '../../test/fixtures/log-helpers';
 import { Backend } from '../backend';
 import { SessionManager } from './manager';
@@ -21,12 +21,12 @@ async function freePort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 const cleanups: Array<() => Promise<void> | void> = [];
 
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
 });
 afterEach(async () => {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, ipv6Available, poll, pythonPeer, rejection, sleep, textOf } from '../../test/fixtures/net-helpers';
+import { EventCollector, ipv6Available, poll, pythonPeer, rejection, sleep, textOf } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const cfg = (c: Partial<SessionConfigInput> = {}) =>
   sessionConfigSchema.parse({ kind: 'tcp-server', host: '127.0.0.1', port: 0, ...c });
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 const clients = new Set<Socket>();
 const cleanups: Array<() => void> = [];
@@ -34,7 +34,7 @@ function readAll(s: Socket): { buf: () => Buffer; ended: Promise<void> } {
 }
 
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
 });
 afterEach(async () => {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { sessionConfigSchema, type SessionConfigInput } from '../../shared/protocol/schemas';
-import { Recorder, catchSync, ipv6Available, poll, pythonPeer, rejection, textOf } from '../../test/fixtures/net-helpers';
+import { EventCollector, catchSync, ipv6Available, poll, pythonPeer, rejection, textOf } from '../../test/fixtures/net-helpers';
 import { SessionManager } from './manager';
 
 const cfg = (c: Partial<SessionConfigInput> = {}) =>
   sessionConfigSchema.parse({ kind: 'udp', bindAddress: '127.0.0.1', bindPort: 0, ...c });
 
-let rec: Recorder;
+let rec: EventCollector;
 let mgr: SessionManager;
 const socks: Socket[] = [];
 const cleanups: Array<() => void> = [];
@@ -24,7 +24,7 @@ async function plainUdp(type: 'udp4' | 'udp6' = 'udp4'): Promise<{ s: Socket; po
 }
 
 beforeEach(() => {
-  rec = new Recorder();
+  rec = new EventCollector();
   mgr = new SessionManager(rec.sink);
 });
 afterEach(async () => {

@@ -9,11 +9,11 @@ import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { ExportFormat, ExportInfo } from '../../shared/protocol/recording';
 import { createExportWriter, type ExportOptions } from './export/writers';
-import type { CaptureRecord } from './export/record';
+import type { ExportMessage } from './export/message';
 
 /** Where an export reads the session's messages from, in order. */
 export interface ExportSource {
-  read(): AsyncGenerator<CaptureRecord>;
+  read(): AsyncGenerator<ExportMessage>;
 }
 
 /** File extension of each format (the hexdump gets a name suffix instead). */

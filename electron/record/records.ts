@@ -18,7 +18,7 @@ import type { LogBounds, LogFilter, LogNote, LogReadResult, LogRow, LogSearchRes
 import type { SessionInfo, StatusEntry } from '../../shared/protocol/model';
 import { ensurePrivateDir } from '../store/private';
 import { DECODE_LOOKBACK, RowDecoder, streamOf } from './decode';
-import type { CaptureRecord } from './export/record';
+import type { ExportMessage } from './export/message';
 import { decodeNote, encodeNote, noteText } from './format';
 import { PeerTable, type PeerEntry } from './peers';
 import { searchRecord } from './search';
@@ -315,7 +315,7 @@ export class RecordStore {
    * whatever a view was cleared to) as the export writers want them, up to
    * the last row now.
    */
-  exportSource(sessionId: string): { records: number; droppedRecords: number; read(): AsyncGenerator<CaptureRecord> } {
+  exportSource(sessionId: string): { records: number; droppedRecords: number; read(): AsyncGenerator<ExportMessage> } {
     const log = this.logOf(sessionId);
     const rec = log.record;
     const to = rec.lastSeq;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Endpoint } from '../../../shared/protocol/model';
-import type { CaptureRecord } from './record';
+import type { ExportMessage } from './message';
 import { createExportWriter } from './writers';
 import {
   BLOCK_EPB,
@@ -47,7 +47,7 @@ const udp4 = { transport: 'udp', local: v4('127.0.0.1', 40003), remote: v4('127.
 const udp6 = { transport: 'udp', local: v6('fe80::1%lo', 40004), remote: v6('fe80::2%lo', 50004) } as const;
 const mapped = { transport: 'tcp', local: v6('::ffff:127.0.0.1', 40005), remote: v6('::ffff:10.1.2.3', 50005) } as const;
 
-const RECORDS: CaptureRecord[] = [
+const RECORDS: ExportMessage[] = [
   { ts: T0, dir: 'rx', ...tcp4, peerId: 'p1', bytes: enc('hello') },
   { ts: T0 + 1, dir: 'tx', ...tcp4, peerId: 'p1', bytes: enc('world!') },
   { ts: T0 + 2, dir: 'rx', ...tcp4, peerId: 'p1', bytes: enc('odd') },

@@ -21,7 +21,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { WbError } from '../../../shared/protocol/errors';
 import { say } from '../../../shared/protocol/reason-format';
-import type { CaptureRecord } from './record';
+import type { ExportMessage } from './message';
 
 export const BLOCK_SHB = 0x0a0d0d0a;
 export const BLOCK_IDB = 0x00000001;
@@ -214,7 +214,7 @@ export class PcapngEncoder {
   }
 
   /** One or more Enhanced Packet Blocks for one record. */
-  encode(rec: CaptureRecord): Buffer[] {
+  encode(rec: ExportMessage): Buffer[] {
     if (!Number.isFinite(rec.ts) || rec.ts < 0) {
       throw new WbError('INVALID_ARGUMENT', say('export.badTime', { ts: String(rec.ts) }));
     }

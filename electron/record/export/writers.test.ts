@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Endpoint } from '../../../shared/protocol/model';
-import type { CaptureRecord, ExportFormat } from './record';
+import type { ExportMessage, ExportFormat } from './message';
 import { createExportWriter, csvCell, escapeText, formatTime, type ExportOptions } from './writers';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0, 123); // 2026-11-22 10:00:00.123 UTC
@@ -13,7 +13,7 @@ const v4 = (address: string, port: number): Endpoint => ({ address, port, family
 const v6 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv6' });
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function rec(over: Partial<CaptureRecord> = {}): CaptureRecord {
+function rec(over: Partial<ExportMessage> = {}): ExportMessage {
   const text = over.text ?? 'hello';
   return {
     ts: T0,
@@ -47,7 +47,7 @@ class Sink extends Writable {
   }
 }
 
-async function run(format: ExportFormat, recs: CaptureRecord[], opts: ExportOptions = { timeZone: 'utc' }): Promise<string> {
+async function run(format: ExportFormat, recs: ExportMessage[], opts: ExportOptions = { timeZone: 'utc' }): Promise<string> {
   const sink = new Sink();
   const w = createExportWriter(format, sink, opts);
   for (const r of recs) await w.write(r);

@@ -1,5 +1,5 @@
 /**
- * Streamed log export: one writer per format, fed CaptureRecords one at a
+ * Streamed log export: one writer per format, fed ExportMessages one at a
  * time and writing to any node:stream Writable (usually a file). Writers
  * respect backpressure: `write` returns a promise to await whenever the
  * stream asked to wait for 'drain', so an export of a large spill log never
@@ -23,12 +23,12 @@ import { WbError } from '../../../shared/protocol/errors';
 import { say } from '../../../shared/protocol/reason-format';
 import { headerText, type HeaderFacts } from './header';
 import { formatHex, hexdump } from '../../../shared/codec/hex';
-import type { CaptureRecord, ExportFormat } from './record';
+import type { ExportMessage, ExportFormat } from './message';
 import { PcapngEncoder } from './pcapng';
 
 export interface ExportWriter {
   /** Append one record. When a promise is returned, await it before writing more. */
-  write(rec: CaptureRecord): void | Promise<void>;
+  write(rec: ExportMessage): void | Promise<void>;
   /** Write any trailing bytes, end the stream and wait until it is flushed and closed. */
   end(): Promise<void>;
 }
@@ -156,12 +156,12 @@ export function csvCell(value: string | number): string {
 
 const CSV_HEADER = 'time,direction,transport,local,remote,length,hex,text';
 
-function headLine(rec: CaptureRecord, tz: 'local' | 'utc'): string {
+function headLine(rec: ExportMessage, tz: 'local' | 'utc'): string {
   return `${formatTime(rec.ts, tz)} ${rec.dir === 'rx' ? 'RX' : 'TX'} ${formatEndpoint(rec.remote)} (${rec.bytes.length} B)`;
 }
 
 /** A writer that turns each record into one string; `preamble` goes first, even with no records. */
-function textWriter(out: Writable, preamble: string, format: (rec: CaptureRecord) => string): ExportWriter {
+function textWriter(out: Writable, preamble: string, format: (rec: ExportMessage) => string): ExportWriter {
   const o = new Out(out);
   let started = false;
   const start = (): string => {

@@ -1,11 +1,12 @@
 /**
- * One captured message as the export writers see it: what a session's spill
- * log holds for each DataEvent, plus the local end and the transport, which
- * the pcapng writer needs to synthesize IP and TCP/UDP headers.
+ * One message (an rx or tx row of a session's record) as the export writers
+ * see it, plus the local end and the transport, which the pcapng writer needs
+ * to synthesize IP and TCP/UDP headers. (Raw capture files are another thing:
+ * see capture.ts.)
  */
 import type { Endpoint } from '../../../shared/protocol/model';
 
-export interface CaptureRecord {
+export interface ExportMessage {
   /** ms since the epoch; may carry fractional microseconds (e.g. 1700000000123.456) */
   ts: number;
   dir: 'rx' | 'tx';
