@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           // serve mode: plain Node, no Electron import (see electron/web)
           serve: resolve(__dirname, 'electron/web/cli.ts'),
+          // headless logging (`wirebench log`): plain Node too
+          log: resolve(__dirname, 'electron/web/log-cli.ts'),
         },
       },
     },

@@ -1,4 +1,7 @@
-// ESLint flat config. Besides the usual TS/Vue rules it enforces the layers:
+// ESLint flat config. Besides the usual TS/Vue rules it enforces the layers of
+// docs/architecture.md twice: an allowlist of internal imports per folder
+// (eslint-plugin-boundaries, table in eslint.layers.js) and a denylist of
+// packages per folder (no-restricted-imports):
 //   shared/        → no electron/, renderer/, Node built-ins, electron, vue
 //   electron/net/  → no electron, vue, ws (the engine is transport-agnostic)
 //   electron/record/, electron/commands/, electron/hub/, electron/store/,
@@ -7,7 +10,9 @@
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import boundaries from 'eslint-plugin-boundaries';
 import globals from 'globals';
+import { FILES, LAYERS, layerPolicies } from './eslint.layers.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in this layer.' })) };
@@ -16,6 +21,21 @@ const restrict = (patterns, extraPaths = []) => ({
 });
 
 export default tseslint.config(
+  // The folder allowlist of docs/architecture.md: each layer names what it may import (eslint.layers.js).
+  {
+    files: ['electron/**/*.ts', 'renderer/**/*.{ts,vue}', 'shared/**/*.ts', 'lint-fixtures/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-util.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': LAYERS,
+      'boundaries/files': FILES,
+      'boundaries/include': ['electron/**', 'renderer/**', 'shared/**', 'lint-fixtures/**'],
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.vue', '.json'] } },
+    },
+    rules: {
+      'boundaries/dependencies': ['error', { default: 'disallow', policies: layerPolicies() }],
+    },
+  },
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

@@ -20,6 +20,8 @@ import { logModule } from './commands/handlers-log';
 import { profilesModule } from './commands/handlers-profiles';
 import { recordingModule } from './commands/handlers-recording';
 import { sessionModule } from './commands/handlers-session';
+import { tlsModule } from './commands/handlers-tls';
+import { udpModule } from './commands/handlers-udp';
 import { Hub, type HubClient, type HubOptions, type HubTransport } from './hub/hub';
 import { SessionManager } from './net/manager';
 import { Recorder } from './record/recorder';
@@ -31,6 +33,8 @@ export interface BackendOptions extends HubOptions {
   dataDir?: string;
   /** each session's record size limit (default 1 GiB) */
   recordLimitBytes?: number;
+  /** where capture files go (default `<dataDir>/captures`; the log CLI's --out) */
+  captureDir?: string;
 }
 
 export class Backend {
@@ -42,7 +46,7 @@ export class Backend {
   private readonly dispatch: Dispatcher;
 
   constructor(options: BackendOptions = {}) {
-    const { dataDir, recordLimitBytes, ...hubOptions } = options;
+    const { dataDir, recordLimitBytes, captureDir, ...hubOptions } = options;
     this.dataDir = dataDir ?? join(tmpdir(), `wirebench-${process.pid}`);
     try {
       ensurePrivateDir(this.dataDir);
@@ -57,8 +61,8 @@ export class Backend {
       onFailure: (id, why, sysCode) => this.manager.reportError(id, new WbError('WRITE_FAILED', why, sysCode ? { sysCode } : undefined)),
     });
     this.hub = new Hub(this.records, hubOptions);
-    this.manager = new SessionManager((e) => this.onEngineEvent(e));
-    this.recorder = new Recorder({ dataDir: this.dataDir, records: this.records, emit: (e) => this.publish(e) });
+    this.manager = new SessionManager((e) => this.onEngineEvent(e), { dataDir: this.dataDir });
+    this.recorder = new Recorder({ dataDir: this.dataDir, ...(captureDir ? { captureDir } : {}), records: this.records, emit: (e) => this.publish(e) });
     // capture files are written from the raw chunks, before framing, so they hold every received byte
     this.manager.setRawTap((id, bytes, source) => this.recorder.onRawRx(id, bytes, source));
     const ctx = {
@@ -68,7 +72,7 @@ export class Backend {
       dataDir: this.dataDir,
       emit: (e: NetEvent) => this.publish(e),
     };
-    const modules = [sessionModule(ctx, (id) => this.extras(id)), automationModule(ctx), recordingModule(ctx), profilesModule(ctx), logModule(ctx)];
+    const modules = [sessionModule(ctx, (id) => this.extras(id)), automationModule(ctx), recordingModule(ctx), profilesModule(ctx), logModule(ctx), tlsModule(ctx), udpModule(ctx)];
     this.dispatch = createDispatcher(Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers);
   }
 

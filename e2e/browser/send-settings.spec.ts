@@ -70,7 +70,7 @@ test('send settings, drafts and history are per session and survive a reload; th
   await expect(result).toHaveText('Sent 8 bytes to 1 target(s)');
   await page.getByRole('button', { name: 'Language' }).click();
   await expect(result).toHaveText('已发送 8 字节到 1 个目标');
-  await page.getByRole('button', { name: /^(Language|语言)$/ }).click();
+  await page.getByRole('button', { name: /^(Language|语言)[:：]/ }).click();
   await expect(result).toHaveText('Sent 8 bytes to 1 target(s)');
 
   await page.waitForTimeout(600); // saved 0.3 s after the last change

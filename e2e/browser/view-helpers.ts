@@ -15,7 +15,7 @@ export async function switchTheme(page: Page, to: 'Light' | 'Dark'): Promise<voi
 }
 
 export async function switchLanguage(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Language', exact: true }).click();
+  await page.getByRole('button', { name: /^Language: / }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 }
 

@@ -6,6 +6,7 @@
 import { WbError, type ErrorCode } from '../../shared/protocol/errors';
 import { formatHostPort, formatSeconds } from '../../shared/protocol/format';
 import { say, type Reason } from '../../shared/protocol/reason-format';
+import { handshakeError } from './tls-errors';
 
 export type NetOp = 'connect' | 'listen' | 'bind' | 'send' | 'resolve' | 'multicast';
 
@@ -51,6 +52,8 @@ export function toWbError(e: unknown, ctx: ErrorContext): WbError {
   const port = ctx.port ?? sys.port;
   const addr = formatHostPort(host ?? '?', port);
   const make = (c: ErrorCode, why: Reason): WbError => new WbError(c, why, code !== undefined ? { sysCode: code } : undefined);
+  // OpenSSL's errors (a TLS alert, also one that arrives after a TLS 1.3 handshake): named, not raw
+  if (code?.startsWith('ERR_SSL_')) return handshakeError(e, addr);
 
   switch (code) {
     case 'EADDRINUSE':
@@ -93,6 +96,8 @@ export function toWbError(e: unknown, ctx: ErrorContext): WbError {
     case 'ERR_SOCKET_DGRAM_NOT_RUNNING':
     case 'ERR_STREAM_DESTROYED':
     case 'ERR_STREAM_WRITE_AFTER_END':
+    // Node 22 (and Electron's main process) fails a write pending when the peer reset the connection with ECANCELED
+    case 'ECANCELED':
     case 'EBADF':
     case 'ENOTCONN':
       return make('NOT_CONNECTED', say('os.notConnected', { addr }));

@@ -10,6 +10,9 @@
  * are dropped and open() throws: no `session.opened` and no `session.removed`
  * is ever emitted for a session that did not open.
  *
+ * Names are distinct (session-names.ts): a name another session shows gets
+ * the first free " (2)", " (3)"… when opened or renamed.
+ *
  * Automation lives here too: reply rules (run by each session), periodic
  * sends and sequences (scheduler.ts) and file transfers (transfer.ts).
  * Stopping a session ends its schedules and fails its transfers; closing it
@@ -20,12 +23,15 @@ import { WbError } from '../../shared/protocol/errors';
 import { say } from '../../shared/protocol/reason-format';
 import type { EngineEvent, EventSink } from '../../shared/protocol/events';
 import type { Endpoint, SendReport, SessionInfo } from '../../shared/protocol/model';
+import type { UdpStats } from '../../shared/protocol/udp';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
 import { asWbError } from './errors';
 import { encodePayload } from './payload';
+import { distinctName } from './session-names';
 import { Scheduler, type PeriodicArgs, type SequenceArgs } from './scheduler';
-import type { RawTap, SessionBase } from './session-base';
+import type { RawSource, RawTap, SessionBase } from './session-base';
+import { describeOption } from './session-io';
 import { Transfers, type TransferBegin } from './transfer';
 import { TcpClientSession } from './session-tcp-client';
 import { TcpServerSession } from './session-tcp-server';
@@ -58,12 +64,15 @@ function guardSync<T>(fn: () => T): T {
 
 export interface SessionManagerOptions {
   now?: () => number;
+  /** the data folder: TLS key logs and the generated machine certificate live in its `tls/` */
+  dataDir?: string;
 }
 
 export class SessionManager {
   private readonly entries = new Map<string, Entry>();
   private readonly sink: EventSink;
   private readonly now: () => number;
+  private readonly dataDir: string | undefined;
   private nextId = 1;
   private readonly scheduler: Scheduler;
   private readonly transfers: Transfers;
@@ -71,6 +80,7 @@ export class SessionManager {
   constructor(sink: EventSink, opts?: SessionManagerOptions) {
     this.sink = sink;
     this.now = opts?.now ?? Date.now;
+    this.dataDir = opts?.dataDir;
     const host = {
       check: (id: string): void => this.checkRunning(id),
       send: (id: string, bytes: Uint8Array, target: SendTarget) => this.entry(id).session.send(bytes, target),
@@ -111,7 +121,8 @@ export class SessionManager {
   private create(id: string, config: SessionConfig, entryRef: { current?: Entry }): Session {
     const ctx = {
       now: this.now,
-      tap: (sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }): void =>
+      dataDir: this.dataDir,
+      tap: (sessionId: string, bytes: Uint8Array, source: RawSource): void =>
         this.rawTap?.(sessionId, bytes, source),
       emit: (ev: EngineEvent): void => {
         const e = entryRef.current;
@@ -139,6 +150,7 @@ export class SessionManager {
   open(config: SessionConfig, opts: { keepOnFailure?: boolean } = {}): Promise<SessionInfo> {
     return guard(async () => {
       const id = `s${this.nextId++}`;
+      if (config.name?.trim()) config = { ...config, name: distinctName(config.name, this.namesBut(id)) };
       const ref: { current?: Entry } = {};
       const session = this.create(id, config, ref);
       const entry: Entry = { session, mode: 'hold', held: [] };
@@ -157,6 +169,13 @@ export class SessionManager {
         // kept: it is announced like any session, its failed start in its history
       }
       if (entry.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', say('session.closedWhileOpening', { id }));
+      // an unnamed session shows where it connects or listens: a second one of its kind to the same place is
+      // told apart (a server and a client on the same address differ by their kind, which the list shows)
+      if (!config.name?.trim()) {
+        const shown = session.shownName;
+        const distinct = distinctName(shown, this.namesBut(id, config.kind));
+        if (distinct !== shown) session.update({ name: distinct });
+      }
       const held = entry.held;
       entry.held = [];
       entry.mode = 'live';
@@ -197,6 +216,14 @@ export class SessionManager {
     });
   }
 
+  /** The names the other sessions (of `kind`, if given) show; those opening too, so two opened at once stay apart. */
+  private namesBut(id: string, kind?: SessionConfig['kind']): Set<string> {
+    const names = new Set<string>();
+    for (const [other, e] of this.entries)
+      if (other !== id && e.mode !== 'dead' && (!kind || e.session.config.kind === kind)) names.add(e.session.shownName.trim());
+    return names;
+  }
+
   list(): SessionInfo[] {
     return guardSync(() => [...this.entries.values()].filter((e) => e.mode === 'live').map((e) => e.session.info()));
   }
@@ -214,6 +241,10 @@ export class SessionManager {
   update(id: string, options: SessionOptions): Promise<SessionInfo> {
     return guard(() => {
       const { session } = this.entry(id);
+      if (options.name?.trim()) options = { ...options, name: distinctName(options.name, this.namesBut(id)) };
+      if (!(session instanceof UdpSession))
+        for (const key of ['recvBufferSize', 'sequence'] as const)
+          if (options[key] !== undefined) throw describeOption(key, session.config.kind);
       session.update(options);
       return this.updated(session);
     });
@@ -318,6 +349,13 @@ export class SessionManager {
       session.multicast(action, group, iface);
       return this.updated(session);
     });
+  }
+
+  /** A UDP session's per-source statistics, with the kernel's drop count read now. */
+  async udpStats(id: string): Promise<UdpStats> {
+    const { session } = this.entry(id);
+    if (!(session instanceof UdpSession)) throw new WbError('INVALID_ARGUMENT', say('udp.statsUdpOnly'), { field: 'sessionId' });
+    return session.stats();
   }
 
   /** Report a problem of one session's surroundings (its record, its files) as the session's error event. */

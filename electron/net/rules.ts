@@ -29,18 +29,33 @@
  *   a reply over 16 MiB) is not sent and does not close anything; the rule
  *   still counts as matched ("stop" applies) and the error shows in its
  *   stats. Rules never throw.
+ * - Dialogues: each peer has a state (it starts in `start`, and is back
+ *   there after a reconnect) and variables (the rule set's `vars` to start
+ *   with). A rule with `when` is tried only in that state; `then` moves the
+ *   peer once the rule matched. `set` stores variables (values are text
+ *   templates, so captures: `{ name: 'user', value: '$1' }`, or a name from a
+ *   capture: `{ name: '$1', value: '$2' }`) before the reply is built, so the
+ *   reply already sees them as {{var.user}}. A rule with `collect` replies,
+ *   then consumes the peer's next messages (no rule sees them) into a
+ *   variable until a line equal to the terminator; then it sends its collect
+ *   reply once and goes to `then`. Echo still echoes collected lines.
+ * - A text reply without a line ending of its own ends with the framing's
+ *   delimiter when that is CR, LF or CRLF (the greeting too); 'none' sends
+ *   nothing after it.
  * - Regexes run on the main engine thread: a pathological pattern on a long
  *   message is slow for every session, so keep patterns simple and anchored.
  */
 import { concatBytes } from '../../shared/codec/bytes';
-import { codePointPosition } from '../../shared/codec/hex';
+import { codePointPosition, parseHex } from '../../shared/codec/hex';
 import { lineEndingText } from '../../shared/codec/line-ending';
-import { CodecError } from '../../shared/codec/types';
+import { CodecError, type FramerSpec, type LineEnding } from '../../shared/codec/types';
 import { ENCODING_LABELS, type Encoding } from '../../shared/protocol/encodings';
 import type { ErrorCode } from '../../shared/protocol/errors';
 import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import {
   GREETING_RULE_ID,
+  MAX_COLLECT_BYTES,
+  START_STATE,
   type ReplySpec,
   type Rule,
   type RuleError,
@@ -49,7 +64,7 @@ import {
 } from '../../shared/protocol/rules';
 import { MAX_SEND_BYTES } from '../../shared/protocol/schemas';
 import { compileMatch, type Found, type Test } from '../../shared/rules/match';
-import { parseTemplate, type TemplatePart } from '../../shared/rules/template';
+import { MAX_WORDS, parseTemplate, type TemplatePart } from '../../shared/rules/template';
 import { encodeEscapedText, encodeText, unencodableMessage } from './text-codec';
 
 export interface PeerContext {
@@ -72,6 +87,36 @@ export interface Reply {
   close: boolean;
 }
 
+/** What one message did: the rules that matched, the state before and after, the replies. */
+export interface Step {
+  replies: Reply[];
+  /** ids of the rules that matched, in order ('collect' steps name the collecting rule) */
+  matched: string[];
+  from: string;
+  to: string;
+  /** true when the message was consumed by a "collect until" */
+  collected: boolean;
+}
+
+/** The line ending a framing's delimiter stands for, or 'none'. */
+export function framingLineEnding(framing: FramerSpec | undefined): LineEnding {
+  if (framing?.kind !== 'delimiter') return 'none';
+  const d = framing.delimiter;
+  if (d.length === 2 && d[0] === 13 && d[1] === 10) return 'crlf';
+  if (d.length === 1 && d[0] === 10) return 'lf';
+  if (d.length === 1 && d[0] === 13) return 'cr';
+  return 'none';
+}
+
+/** One peer's place in the dialogue. */
+interface PeerRuleState {
+  state: string;
+  vars: Map<string, string>;
+  /** ruleId → replies sent so far ({{count}}) */
+  counters: Map<string, number>;
+  collect?: { rule: CompiledRule; groups: RegExpExecArray | undefined; lines: string[]; bytes: number };
+}
+
 /** Peers whose counters are kept at most (least recently seen forgotten first). */
 const MAX_PEERS = 10_000;
 const LAST_TEXT_CHARS = 200;
@@ -87,6 +132,17 @@ interface CompiledRule {
   /** undefined when the rule could not be compiled (its stats say why) */
   test: Test | undefined;
   reply: CompiledReply | undefined;
+  sets: { name: string; parts: TemplatePart[] }[];
+  collectReply: CompiledReply | undefined;
+}
+
+/** What a reply is built from. */
+interface RenderInput {
+  ctx: PeerContext;
+  count: number;
+  groups: RegExpExecArray | undefined;
+  peer: PeerRuleState;
+  message: Uint8Array | undefined;
 }
 
 interface MutableStat {
@@ -111,6 +167,12 @@ class ReplyError extends Error {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
+function stripLineEnding(text: string): string {
+  if (text.endsWith('\r\n')) return text.slice(0, -2);
+  if (text.endsWith('\n') || text.endsWith('\r')) return text.slice(0, -1);
+  return text;
+}
+
 /** The first `max` UTF-16 units of `text`, without a dangling half of a surrogate pair. */
 function firstChars(text: string, max: number): string {
   let s = text.length > max ? text.slice(0, max) : text;
@@ -125,12 +187,31 @@ export class RuleEngine {
   private compiled: CompiledRule[] = [];
   private greeting: CompiledReply | undefined;
   private statsById = new Map<string, MutableStat>();
-  /** peerKey → ruleId → replies sent so far; a Map keeps least recently used first */
-  private counters = new Map<string, Map<string, number>>();
+  /** peerKey → its state, variables and counters; a Map keeps least recently used first */
+  private peers = new Map<string, PeerRuleState>();
+  private lineEnding: LineEnding;
 
-  constructor(set: RuleSet, encoding: Encoding) {
+  constructor(set: RuleSet, encoding: Encoding, framing?: FramerSpec) {
     this.encoding = encoding;
+    this.lineEnding = framingLineEnding(framing);
     this.setRules(set);
+  }
+
+  /** The session's framing changed: replies without a line ending follow its delimiter. */
+  setFraming(framing: FramerSpec): void {
+    this.lineEnding = framingLineEnding(framing);
+  }
+
+  /** Each known peer's state (only peers that have one: seen at least once). */
+  peerStates(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, p] of this.peers) out[k] = p.state;
+    return out;
+  }
+
+  /** True when some rule uses states. */
+  get stateful(): boolean {
+    return this.set.rules.some((r) => r.when !== undefined || r.then !== undefined || r.collect !== undefined);
   }
 
   /** Replace the rules. Stats and counters of rules that keep their id stay. */
@@ -150,10 +231,16 @@ export class RuleEngine {
       keep.add(rule.id);
       try {
         const test = compileMatch(rule.match);
-        return { rule, test, reply: { spec: rule.reply, parts: parseTemplate(rule.reply.template, rule.reply.mode) } };
+        return {
+          rule,
+          test,
+          reply: { spec: rule.reply, parts: parseTemplate(rule.reply.template, rule.reply.mode) },
+          sets: (rule.set ?? []).map((v) => ({ name: v.name, parts: parseTemplate(v.value, 'text') })),
+          collectReply: rule.collect ? { spec: rule.collect.reply, parts: parseTemplate(rule.collect.reply.template, rule.collect.reply.mode) } : undefined,
+        };
       } catch (e) {
         this.recordError(rule.id, e, Date.now());
-        return { rule, test: undefined, reply: undefined };
+        return { rule, test: undefined, reply: undefined, sets: [], collectReply: undefined };
       }
     });
     for (const id of [...this.statsById.keys()]) if (!keep.has(id)) this.statsById.delete(id);
@@ -176,7 +263,7 @@ export class RuleEngine {
     stat.hits++;
     stat.lastMatchAt = ctx.now;
     if (!this.greeting) return [];
-    const bytes = this.build(GREETING_RULE_ID, this.greeting, ctx, true);
+    const bytes = this.build(GREETING_RULE_ID, this.greeting, ctx, true, undefined);
     if (!bytes || bytes.length === 0) return [];
     return [{ bytes, delayMs: 0, to: 'sender', ruleId: GREETING_RULE_ID, close: false }];
   }
@@ -187,23 +274,102 @@ export class RuleEngine {
    * The echo reply's bytes are `message` itself, not a copy.
    */
   onMessage(message: Uint8Array, text: string, ctx: PeerContext): Reply[] {
+    return this.step(message, text, ctx).replies;
+  }
+
+  /** {@link onMessage}, telling also which rules matched and the state change ("Try it" shows it). */
+  step(message: Uint8Array, text: string, ctx: PeerContext): Step {
     const out: Reply[] = [];
+    const matched: string[] = [];
     if (this.set.echo && message.length > 0) out.push({ bytes: message, delayMs: 0, to: 'sender', close: false });
+    const peer = this.peer(ctx.peerKey);
+    const from = peer.state;
+    if (peer.collect) {
+      const id = peer.collect.rule.rule.id;
+      this.collectLine(peer, text, ctx, message, out);
+      return { replies: out, matched: [id], from, to: peer.state, collected: true };
+    }
     for (const c of this.compiled) {
       if (!c.rule.enabled || !c.test || !c.reply) continue;
+      if (c.rule.when !== undefined && c.rule.when !== peer.state) continue;
       const found = c.test(message, text);
       if (found === null) continue;
+      matched.push(c.rule.id);
       const stat = this.stat(c.rule.id);
       stat.hits++;
       stat.lastMatchAt = ctx.now;
       stat.lastMatchText = firstChars(text, LAST_TEXT_CHARS);
-      const bytes = this.build(c.rule.id, c.reply, ctx, found);
+      const groups = found === true ? undefined : found;
+      for (const v of c.sets) this.setVar(c.rule.id, peer, v, ctx, groups, message);
+      const bytes = this.build(c.rule.id, c.reply, ctx, found, message);
       if (bytes && (bytes.length > 0 || c.rule.close)) {
         out.push({ bytes, delayMs: c.rule.delayMs, to: c.rule.to, ruleId: c.rule.id, close: c.rule.close });
       }
-      if (c.rule.stop) break;
+      if (c.rule.collect && c.collectReply) peer.collect = { rule: c, groups, lines: [], bytes: 0 };
+      else if (c.rule.then !== undefined) peer.state = c.rule.then;
+      if (c.rule.stop || peer.collect) break;
     }
-    return out;
+    return { replies: out, matched, from, to: peer.state, collected: false };
+  }
+
+  /** A message while collecting: one more line, or the terminator (the collect reply). */
+  private collectLine(peer: PeerRuleState, text: string, ctx: PeerContext, message: Uint8Array, out: Reply[]): void {
+    const col = peer.collect!;
+    const { rule } = col.rule;
+    const line = stripLineEnding(text);
+    if (line !== rule.collect!.until) {
+      if (col.bytes + line.length <= MAX_COLLECT_BYTES) {
+        col.lines.push(line);
+        col.bytes += line.length + 1;
+      }
+      return;
+    }
+    peer.collect = undefined;
+    peer.vars.set(rule.collect!.into, col.lines.join('\n'));
+    const stat = this.stat(rule.id);
+    stat.lastMatchAt = ctx.now;
+    stat.lastMatchText = firstChars(text, LAST_TEXT_CHARS);
+    const bytes = this.build(`${rule.id}#collect`, col.rule.collectReply!, ctx, col.groups ?? true, message, rule.id);
+    if (bytes && (bytes.length > 0 || rule.close)) {
+      out.push({ bytes, delayMs: rule.delayMs, to: rule.to, ruleId: rule.id, close: rule.close });
+    }
+    if (rule.then !== undefined) peer.state = rule.then;
+  }
+
+  /** Store one variable of a matching rule (its name maybe from a capture). */
+  private setVar(
+    id: string,
+    peer: PeerRuleState,
+    v: { name: string; parts: TemplatePart[] },
+    ctx: PeerContext,
+    groups: RegExpExecArray | undefined,
+    message: Uint8Array,
+  ): void {
+    let name = v.name;
+    if (name.startsWith('$')) {
+      const ref = name.startsWith('$<') ? name.slice(2, -1) : Number(name.slice(1));
+      name = (typeof ref === 'number' ? groups?.[ref] : groups?.groups?.[ref]) ?? '';
+      if (name === '') return;
+    }
+    const count = (peer.counters.get(id) ?? 0) + 1;
+    const value = this.renderText(v.parts, { ctx, count, groups, peer, message });
+    peer.vars.set(name, value.length > MAX_COLLECT_BYTES ? value.slice(0, MAX_COLLECT_BYTES) : value);
+  }
+
+  /** The peer's dialogue state, made on first sight (least recently seen forgotten beyond MAX_PEERS). */
+  private peer(key: string): PeerRuleState {
+    let p = this.peers.get(key);
+    if (p) {
+      this.peers.delete(key); // re-insert: most recently used last
+    } else {
+      p = { state: START_STATE, vars: new Map(Object.entries(this.set.vars ?? {})), counters: new Map() };
+      if (this.peers.size >= MAX_PEERS) {
+        const oldest = this.peers.keys().next();
+        if (!oldest.done) this.peers.delete(oldest.value);
+      }
+    }
+    this.peers.set(key, p);
+    return p;
   }
 
   /** Per rule (greeting first, then rule order): hits, last match, errors. */
@@ -219,9 +385,9 @@ export class RuleEngine {
     });
   }
 
-  /** The peer left: drop its counters. */
+  /** The peer left: drop its counters, state and variables (a reconnect starts in `start`). */
   forget(peerKey: string): void {
-    this.counters.delete(peerKey);
+    this.peers.delete(peerKey);
   }
 
   private stat(id: string): MutableStat {
@@ -249,34 +415,101 @@ export class RuleEngine {
   }
 
   /** The reply's bytes, or undefined when it cannot be built (recorded in the stats). */
-  private build(id: string, reply: CompiledReply, ctx: PeerContext, found: Exclude<Found, null>): Uint8Array | undefined {
-    let peer = this.counters.get(ctx.peerKey);
-    const count = (peer?.get(id) ?? 0) + 1;
+  private build(
+    id: string,
+    reply: CompiledReply,
+    ctx: PeerContext,
+    found: Exclude<Found, null>,
+    message: Uint8Array | undefined,
+    statId = id,
+  ): Uint8Array | undefined {
+    const peer = this.peer(ctx.peerKey);
+    const count = (peer.counters.get(id) ?? 0) + 1;
     let bytes: Uint8Array;
     try {
-      bytes = this.render(reply, ctx, count, found === true ? undefined : found);
+      bytes = this.render(reply, { ctx, count, groups: found === true ? undefined : found, peer, message });
     } catch (e) {
-      this.recordError(id, e, ctx.now);
+      this.recordError(statId, e, ctx.now);
       return undefined;
     }
-    if (peer) {
-      this.counters.delete(ctx.peerKey); // re-insert: most recently used last
-    } else {
-      peer = new Map();
-      if (this.counters.size >= MAX_PEERS) {
-        const oldest = this.counters.keys().next();
-        if (!oldest.done) this.counters.delete(oldest.value);
-      }
-    }
-    peer.set(id, count);
-    this.counters.set(ctx.peerKey, peer);
+    peer.counters.set(id, count);
     return bytes;
   }
 
-  private render(reply: CompiledReply, ctx: PeerContext, count: number, groups: RegExpExecArray | undefined): Uint8Array {
+  /** A template as text (a variable's value): bytes count as Latin-1 characters. */
+  private renderText(parts: TemplatePart[], input: RenderInput): string {
+    let s = '';
+    for (const p of parts) {
+      switch (p.kind) {
+        case 'text':
+          s += p.text;
+          break;
+        case 'bytes':
+          s += String.fromCharCode(...p.bytes);
+          break;
+        case 'rx':
+          s += String.fromCharCode(...this.rxBytes(p, input.message));
+          break;
+        default:
+          s += this.valueOf(p, input) ?? '';
+      }
+    }
+    return s;
+  }
+
+  /** The text a capture or variable part stands for; undefined for a byte-valued part. */
+  private valueOf(p: TemplatePart, { ctx, count, groups, peer }: RenderInput): string | undefined {
+    const date = new Date(ctx.now);
+    switch (p.kind) {
+      case 'capture':
+        return (typeof p.ref === 'number' ? groups?.[p.ref] : groups?.groups?.[p.ref]) ?? '';
+      case 'var':
+        return p.name === 'time' ? `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`
+          : p.name === 'date' ? `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`
+          : p.name === 'iso' ? date.toISOString()
+          : p.name === 'peer' ? ctx.peer
+          : String(count);
+      case 'peervar': {
+        const name = p.name ?? (typeof p.ref === 'number' ? groups?.[p.ref ?? 0] : groups?.groups?.[p.ref ?? '']) ?? '';
+        return peer.vars.get(name) ?? '';
+      }
+      case 'random':
+        return String(p.min + Math.floor(Math.random() * (p.max - p.min + 1)));
+      default:
+        return undefined;
+    }
+  }
+
+  /** Bytes `from`..`to` of the message (as many as it has), OR-ed with the part's mask. */
+  private rxBytes(p: Extract<TemplatePart, { kind: 'rx' }>, message: Uint8Array | undefined): Uint8Array {
+    const m = message ?? new Uint8Array(0);
+    const out = m.slice(Math.min(p.from, m.length), Math.min(p.to + 1, m.length));
+    if (p.or) for (let i = 0; i < out.length; i++) out[i] = out[i]! | p.or;
+    return out;
+  }
+
+  /** {{words:NAME:A:C}}: registers from the variable's hex words, addressed by the message. */
+  private words(p: Extract<TemplatePart, { kind: 'words' }>, input: RenderInput): Uint8Array {
+    const m = input.message ?? new Uint8Array(0);
+    const u16 = (at: number): number => ((m[at] ?? 0) << 8) | (m[at + 1] ?? 0);
+    const start = u16(p.addrAt);
+    const n = Math.min(u16(p.countAt), MAX_WORDS);
+    let table: Uint8Array;
+    try {
+      table = parseHex(input.peer.vars.get(p.name) ?? '');
+    } catch (e) {
+      throw new ReplyError('BAD_HEX', say('reply.notSent', { why: e instanceof CodecError && e.why ? e.why : say('plain', { text: String(e) }) }));
+    }
+    const out = new Uint8Array(n * 2);
+    for (let i = 0; i < n * 2; i++) out[i] = table[start * 2 + i] ?? 0;
+    return out;
+  }
+
+  private render(reply: CompiledReply, input: RenderInput): Uint8Array {
     const { spec, parts } = reply;
     const encoding = spec.encoding ?? this.encoding;
     const out: Uint8Array[] = [];
+    const rests: { index: number; width: 1 | 2; endian: 'be' | 'le' }[] = [];
     let total = 0;
     const push = (b: Uint8Array): void => {
       total += b.length;
@@ -285,11 +518,21 @@ export class RuleEngine {
       }
       out.push(b);
     };
-    const date = new Date(ctx.now);
+    const { count } = input;
     for (const p of parts) {
       switch (p.kind) {
         case 'bytes':
           push(p.bytes);
+          break;
+        case 'rx':
+          push(this.rxBytes(p, input.message));
+          break;
+        case 'words':
+          push(this.words(p, input));
+          break;
+        case 'rest':
+          rests.push({ index: out.length, width: p.width, endian: p.endian });
+          push(new Uint8Array(p.width));
           break;
         case 'counter': {
           const v = count % (p.width === 1 ? 0x100 : 0x10000);
@@ -299,25 +542,40 @@ export class RuleEngine {
         case 'text':
           push(this.encodeLiteral(spec.template, p, encoding));
           break;
-        case 'capture': {
-          const value = (typeof p.ref === 'number' ? groups?.[p.ref] : groups?.groups?.[p.ref]) ?? '';
-          push(this.encodeValue(value, say('reply.captured', { written: p.written }), encoding));
+        case 'capture':
+          push(this.encodeValue(this.valueOf(p, input) ?? '', say('reply.captured', { written: p.written }), encoding));
+          break;
+        case 'peervar': {
+          const value = this.valueOf(p, input) ?? '';
+          if (spec.mode === 'hex') {
+            try {
+              push(parseHex(value));
+            } catch (e) {
+              const why = e instanceof CodecError && e.why ? e.why : say('plain', { text: String(e) });
+              throw new ReplyError('BAD_HEX', say('reply.notSent', { why }));
+            }
+          } else {
+            push(this.encodeValue(value, say('reply.gave', { written: p.written }), encoding));
+          }
           break;
         }
-        case 'var': {
-          const value =
-            p.name === 'time' ? `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`
-            : p.name === 'date' ? `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`
-            : p.name === 'iso' ? date.toISOString()
-            : p.name === 'peer' ? ctx.peer
-            : String(count);
-          push(this.encodeValue(value, say('reply.gave', { written: `{{${p.name}}}` }), encoding));
+        case 'var':
+        case 'random':
+          push(this.encodeValue(this.valueOf(p, input) ?? '', say('reply.gave', { written: p.kind === 'var' ? `{{${p.name}}}` : '{{random}}' }), encoding));
           break;
-        }
       }
     }
-    if (spec.mode === 'text' && spec.lineEnding && spec.lineEnding !== 'none') {
-      push(encodeText(lineEndingText(spec.lineEnding), encoding));
+    const ending = spec.lineEnding ?? this.lineEnding;
+    if (spec.mode === 'text' && ending !== 'none') {
+      push(encodeText(lineEndingText(ending), encoding));
+    }
+    for (const r of rests) {
+      let after = 0;
+      for (let i = r.index + 1; i < out.length; i++) after += out[i]!.length;
+      const b = out[r.index]!;
+      if (r.width === 1) b[0] = after & 0xff;
+      else if (r.endian === 'be') b.set([(after >> 8) & 0xff, after & 0xff]);
+      else b.set([after & 0xff, (after >> 8) & 0xff]);
     }
     return out.length === 0 ? new Uint8Array(0) : concatBytes(out);
   }

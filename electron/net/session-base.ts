@@ -38,7 +38,14 @@ export type Framer = ReturnType<typeof createFramer>;
  * socket: raw capture files are written from this, so they hold every byte
  * whatever the framing does (delimiters dropped, bytes still pending).
  */
-export type RawTap = (sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }) => void;
+export type RawTap = (sessionId: string, bytes: Uint8Array, source: RawSource) => void;
+
+/** Where a raw chunk came from; `local` is this end (the bound address of a UDP socket), when known. */
+export interface RawSource {
+  peerId?: string;
+  remote: Endpoint;
+  local?: Endpoint;
+}
 
 export interface SessionContext {
   /** where events go (the manager may hold them back while a session opens) */
@@ -46,6 +53,8 @@ export interface SessionContext {
   now: () => number;
   /** raw received bytes, before framing */
   tap?: RawTap;
+  /** the data folder (TLS: key logs, the generated certificate) */
+  dataDir?: string | undefined;
 }
 
 /** Per-peer (or per-UDP-source) receive state. */
@@ -98,7 +107,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       deliver: (bytes, to, sender) => this.sendReply(bytes, to, sender),
       closeSender: (sender, reason) => this.closeSender(sender, reason),
       pauseSender: (sender, paused) => this.pauseSender(sender, paused),
-      emitStats: (stats) => this.emit({ type: 'rules.stats', ts: this.ctx.now(), sessionId: this.id, stats }),
+      emitStats: (stats, peerStates) =>
+        this.emit({ type: 'rules.stats', ts: this.ctx.now(), sessionId: this.id, stats, ...(peerStates ? { peerStates } : {}) }),
       emitError: (err, sender) => this.emitError(err, sender.peerId, sender.remote),
     });
   }
@@ -160,7 +170,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   /** Replace the reply rules (they apply from the next message or connection). */
   setRules(rules: RuleSet): void {
-    this.replies.setRules(rules, this.config.rxEncoding);
+    this.replies.setRules(rules, this.config.rxEncoding, this.config.framing);
   }
 
   ruleStats(): RuleStat[] {
@@ -177,6 +187,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
     const resetRx = rxEncoding !== undefined || framing !== undefined;
     this.config = next;
     if (rxEncoding !== undefined) this.replies.setEncoding(rxEncoding);
+    if (framing !== undefined) this.replies.setFraming(framing);
     if (resetRx) for (const rx of this.rxStates()) this.resetRx(rx);
   }
 
@@ -317,7 +328,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   /** Bytes arrived from one peer/source: count them, frame them, emit the messages. */
   rxChunk(rx: RxState, chunk: Uint8Array, meta: RxMeta): void {
-    this.ctx.tap?.(this.id, chunk, meta);
+    this.ctx.tap?.(this.id, chunk, meta.local || !this.local ? meta : { ...meta, local: this.local });
     this.counters.rxBytes += chunk.length;
     if (meta.counters) meta.counters.rxBytes += chunk.length;
     this.touchPeer(meta.peerId, meta.counters);
@@ -349,7 +360,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   /** One datagram decoded on its own (UDP with raw framing). */
   rxDatagram(bytes: Uint8Array, remote: Endpoint): void {
-    this.ctx.tap?.(this.id, bytes, { remote });
+    this.ctx.tap?.(this.id, bytes, this.local ? { remote, local: this.local } : { remote });
     this.counters.rxBytes += bytes.length;
     this.counters.rxMessages += 1;
     this.emitData('rx', bytes, remote, undefined, undefined);

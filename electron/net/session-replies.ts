@@ -25,6 +25,7 @@ import { formatEndpoint } from '../../shared/protocol/format';
 import type { Endpoint } from '../../shared/protocol/model';
 import type { Encoding } from '../../shared/protocol/encodings';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
+import type { FramerSpec } from '../../shared/codec/types';
 import { whyOf } from './errors';
 import { RuleEngine, type Reply } from './rules';
 
@@ -44,7 +45,8 @@ export interface ReplyHost {
   closeSender(sender: Sender, reason: Reason): void;
   /** Stop or resume reading from this sender (TCP; UDP cannot). */
   pauseSender(sender: Sender, paused: boolean): void;
-  emitStats(stats: RuleStat[]): void;
+  /** `peerStates`: each peer's dialogue state by sender key (peer id), when the rules use states */
+  emitStats(stats: RuleStat[], peerStates?: Record<string, string>): void;
   emitError(err: WbError, sender: Sender): void;
 }
 
@@ -86,11 +88,22 @@ export class ReplyRunner {
     return this.engine?.active ?? false;
   }
 
-  setRules(set: RuleSet, encoding: Encoding): void {
+  setRules(set: RuleSet, encoding: Encoding, framing?: FramerSpec): void {
     this.ruleSet = set;
     if (this.engine) this.engine.setRules(set);
-    else this.engine = new RuleEngine(set, encoding);
+    else this.engine = new RuleEngine(set, encoding, framing);
     this.flushStats();
+  }
+
+  /** The session's framing changed: replies without their own line ending follow it. */
+  setFraming(framing: FramerSpec): void {
+    this.engine?.setFraming(framing);
+  }
+
+  /** The peer's dialogue state, when the rules use states and the peer has said something. */
+  peerState(sender: Sender): string | undefined {
+    if (!this.engine?.stateful) return undefined;
+    return this.engine.peerStates()[senderKey(sender)] ?? 'start';
   }
 
   setEncoding(encoding: Encoding): void {
@@ -117,16 +130,21 @@ export class ReplyRunner {
     if (!engine?.active) return;
     const arrived = performance.now();
     const replies = engine.onMessage(bytes, text, { peerKey: senderKey(sender), peer: formatEndpoint(sender.remote), now: this.host.now() });
-    if (this.ruleSet && (this.ruleSet.rules.length > 0 || this.ruleSet.greeting)) this.markStats();
+    if (this.ruleSet && (this.ruleSet.rules.length > 0 || this.ruleSet.greeting || this.stateful)) this.markStats();
     this.enqueue(sender, replies, arrived);
   }
 
-  /** The sender left: drop its queued replies and its {{count}} counters. */
+  /** The sender left: drop its queued replies, its {{count}} counters, its state and variables. */
   forget(sender: Sender): void {
     const key = senderKey(sender);
     const q = this.queues.get(key);
     if (q) this.cancel(q);
     this.engine?.forget(key);
+  }
+
+  /** Every message goes through the rules when they hold a dialogue (a state may change without a reply). */
+  private get stateful(): boolean {
+    return this.engine?.stateful ?? false;
   }
 
   /** The session stopped: drop every queued reply and timer; send the last stats now. */
@@ -227,7 +245,7 @@ export class ReplyRunner {
     this.statsTimer = undefined;
     this.lastStatsAt = performance.now();
     try {
-      this.host.emitStats(this.stats());
+      this.host.emitStats(this.stats(), this.engine?.stateful ? this.engine.peerStates() : undefined);
     } catch {
       // never escape into the event loop
     }

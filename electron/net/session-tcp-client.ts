@@ -6,6 +6,11 @@
  *
  * An established connection that ends (peer FIN, reset, stop) goes to
  * 'closed' with the reason; a connect attempt that fails goes to 'error'.
+ *
+ * TLS (`config.tls`): the files are read and checked before each attempt, the
+ * handshake runs on the connected socket (tls-handshake.ts) and the
+ * connection counts as made once it is done; everything after it (framing,
+ * rules, sends, capture) sees the decrypted bytes. `info().tls` has the result.
  */
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
@@ -13,6 +18,10 @@ import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import { zeroCounters, type Counters, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpClientConfig } from '../../shared/protocol/schemas';
+import type { SessionInfo } from '../../shared/protocol/model';
+import type { TlsInfo } from '../../shared/protocol/tls';
+import { clientHandshake } from './tls-handshake';
+import { KeyLog, loadClientTls, type ClientTls } from './tls-options';
 import { formatEndpoint, formatHostPort, formatSeconds } from '../../shared/protocol/format';
 import { toWbError, whyOf } from './errors';
 import {
@@ -44,6 +53,8 @@ interface Conn extends TcpConn {
   rx: RxState;
   counters: Counters;
   connectedAt: number;
+  /** TLS: what the handshake settled */
+  tls: TlsInfo | undefined;
 }
 
 export class TcpClientSession extends SessionBase<TcpClientConfig> {
@@ -57,6 +68,8 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
   /** bumps on every start/stop so callbacks of an old attempt do nothing */
   private generation = 0;
   private readPaused = false;
+  /** TLS key log (config.tls.keyLog), made on first use */
+  private keyLog: KeyLog | undefined;
 
   constructor(id: string, config: TcpClientConfig, ctx: SessionContext) {
     super(id, config, ctx);
@@ -80,19 +93,23 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     this.local = undefined;
     this.setStatus('connecting', say('status.connecting', { addr: this.target }));
     try {
-      await this.connectOnce(gen);
+      const tls = this.config.tls;
+      const secure = tls ? await loadClientTls(tls, this.config.host) : undefined;
+      if (gen !== this.generation) throw new WbError('NOT_CONNECTED', say('client.stoppedBeforeConnect'));
+      await this.connectOnce(gen, secure);
     } catch (e) {
       const err = toWbError(e, { op: 'connect', host: this.config.host, port: this.config.port });
       if (gen !== this.generation) throw err; // stopped meanwhile
       this.emitError(err);
-      if (!this.scheduleReconnect(gen, err)) {
+      // a file or setting that is wrong stays wrong: no retry
+      if (err.code === 'TLS_CONFIG' || !this.scheduleReconnect(gen, err)) {
         this.setStatus('error', whyOf(err), err);
         throw err;
       }
     }
   }
 
-  private connectOnce(gen: number): Promise<void> {
+  private connectOnce(gen: number, secure: ClientTls | undefined): Promise<void> {
     const cfg = this.config;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -136,18 +153,38 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
               : { op: 'connect' as const, host: address, port: cfg.port };
             fail(toWbError(e, where));
           });
-          s.once('connect', () => {
-            if (settled) return;
+          const established = (sock: Socket, tls?: TlsInfo): void => {
+            if (settled) {
+              sock.destroy();
+              return;
+            }
             settled = true;
             this.clearConnectTimer();
             this.abortAttempt = undefined;
             try {
-              this.onConnected(s, gen);
+              this.onConnected(sock, gen, tls);
               resolve();
             } catch (e) {
-              s.destroy();
+              sock.destroy();
               reject(e);
             }
+          };
+          s.once('connect', () => {
+            if (settled) return;
+            if (!secure || !cfg.tls) return established(s);
+            // TCP is up: the handshake has its own time limit
+            this.clearConnectTimer();
+            const addr = formatHostPort(cfg.host, cfg.port);
+            this.setStatus('connecting', say('tls.handshaking', { addr }));
+            clientHandshake(s, secure, {
+              addr,
+              verify: cfg.tls.verify,
+              timeoutMs: cfg.tls.handshakeTimeoutMs,
+              ...(cfg.tls.keyLog ? { keyLog: this.keyLogger() } : {}),
+              started: (ts) => {
+                socket = ts; // fail() and stop() destroy the TLS socket
+              },
+            }).then(({ socket: ts, info }) => established(ts, info), fail);
           });
         },
         (e: unknown) => fail(toWbError(e, { op: 'resolve', host: cfg.host })),
@@ -155,14 +192,16 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     });
   }
 
-  private onConnected(socket: Socket, gen: number): void {
-    socket.removeAllListeners('error');
+  private onConnected(socket: Socket, gen: number, tls?: TlsInfo): void {
+    // a TLS socket keeps Node's own listeners; the plain socket under it keeps its (settled) handler
+    if (!tls) socket.removeAllListeners('error');
     const remote = remoteOf(socket);
     const conn: Conn = {
       ...newTcpConn(socket, remote),
       rx: this.newRx(),
       counters: zeroCounters(),
       connectedAt: this.ctx.now(),
+      tls,
     };
     this.conn = conn;
     this.retries = 0;
@@ -175,8 +214,22 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
       close: () => this.onClosed(conn, gen),
     });
     if (this.readPaused) socket.pause();
-    this.setStatus('connected', say('status.connected', { addr: formatEndpoint(remote) }));
+    const addr = formatEndpoint(remote);
+    if (!tls) this.setStatus('connected', say('status.connected', { addr }));
+    else if (tls.verifyEnabled || !tls.verifyError)
+      this.setStatus('connected', say('tls.connected', { addr, version: tls.version, cipher: tls.cipher }));
+    else this.setStatus('connected', say('tls.connectedUnverified', { addr, version: tls.version, cipher: tls.cipher, why: tls.verifyError }));
     this.replies.onConnect(meta);
+  }
+
+  private keyLogger(): KeyLog {
+    this.keyLog ??= new KeyLog(this.ctx.dataDir, this.id, (err) => this.emitError(err));
+    return this.keyLog;
+  }
+
+  override info(): SessionInfo {
+    const info = super.info();
+    return this.conn?.tls ? { ...info, tls: this.conn.tls } : info;
   }
 
   private onClosed(conn: Conn, gen: number): void {
@@ -301,6 +354,10 @@ export class TcpClientSession extends SessionBase<TcpClientConfig> {
     if (o.noDelay !== undefined) next.noDelay = o.noDelay;
     if (o.keepAlive !== undefined) next.keepAlive = o.keepAlive;
     if (o.reconnect !== undefined) next.reconnect = o.reconnect;
+    if (o.tlsVerify !== undefined) {
+      if (!next.tls) throw describeOption('tlsVerify', 'tcp-client');
+      next.tls = { ...next.tls, verify: o.tlsVerify };
+    }
     this.config = next;
     const s = this.conn?.socket;
     if (s && !s.destroyed) {

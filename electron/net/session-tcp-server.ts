@@ -3,14 +3,24 @@
  * IPv6 + IPv4 '::' dual stack) and keeps every accepted client as a peer with
  * its own counters, framer and streaming decoder.
  *
+ * nextFreePort: a port in use is not an error while one of the next
+ * NEXT_FREE_TRIES ports is free; the status ('status.listeningInstead') says
+ * which port was taken and which one is used.
+ *
  * maxClients: a connection beyond the limit is accepted, reported with an
  * error event and closed at once; it is never counted as a peer.
+ *
+ * TLS (`config.tls`): the certificate is loaded when the server starts; each
+ * accepted connection goes through a TlsAcceptor (tls-acceptor.ts) and
+ * becomes a peer once its handshake is done, with `PeerInfo.tls`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { WbError } from '../../shared/protocol/errors';
 import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import { zeroCounters, type Counters, type Endpoint, type PeerInfo, type SendReport } from '../../shared/protocol/model';
 import type { SendTarget, SessionOptions, TcpServerConfig } from '../../shared/protocol/schemas';
+import type { TlsInfo } from '../../shared/protocol/tls';
+import { TlsAcceptor } from './tls-acceptor';
 import { formatEndpoint, formatHostPort } from '../../shared/protocol/format';
 import { toWbError, whyOf } from './errors';
 import {
@@ -38,6 +48,9 @@ import type { Sender } from './session-replies';
 /** A peer.left event's `reason` (English) and `why`. */
 const leaveReason = (why: Reason): { reason: string; why: Reason } => ({ reason: formatReason(why), why });
 
+/** How many ports above the configured one `nextFreePort` tries. */
+export const NEXT_FREE_TRIES = 20;
+
 /** How long a disconnected peer gets to finish its FIN handshake before it is destroyed. */
 const DISCONNECT_GRACE_MS = 1000;
 
@@ -47,6 +60,7 @@ interface Peer extends TcpConn {
   connectedAt: number;
   counters: Counters;
   rx: RxState;
+  tls: TlsInfo | undefined;
 }
 
 export class TcpServerSession extends SessionBase<TcpServerConfig> {
@@ -57,15 +71,57 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
   /** the start() under way, which stop() fails early */
   private attempt: StartAttempt | undefined;
+  /** bumped by start() and stop(): a start that sees another value gives up trying further ports */
+  private startGen = 0;
+  /** TLS: hands accepted connections through their handshake */
+  private tls: TlsAcceptor | undefined;
 
   constructor(id: string, config: TcpServerConfig, ctx: SessionContext) {
     super(id, config, ctx);
   }
 
-  start(): Promise<void> {
+  /**
+   * Listen on the configured port; with `nextFreePort`, a port in use moves on
+   * to the next one (at most NEXT_FREE_TRIES further) and the status names both.
+   */
+  async start(): Promise<void> {
     const cfg = this.config;
+    const gen = ++this.startGen;
     this.local = undefined;
     this.setStatus('connecting', say('status.opening', { port: cfg.port, host: cfg.host }));
+    this.tls = undefined;
+    if (cfg.tls) {
+      try {
+        const tls = await TlsAcceptor.create(
+          cfg.tls,
+          this.ctx.dataDir,
+          this.id,
+          { secure: (ts, info) => this.addPeer(ts, remoteOf(ts), info), failed: (err, remote) => this.emitError(err, undefined, remote) },
+          (err) => this.emitError(err),
+        );
+        if (gen !== this.startGen) throw new WbError('NOT_CONNECTED', say('server.stoppedBeforeListening'));
+        this.tls = tls;
+      } catch (e) {
+        const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
+        if (gen === this.startGen) this.setStatus('error', whyOf(err), err);
+        throw err;
+      }
+    }
+    const last = cfg.nextFreePort && cfg.port > 0 ? Math.min(65_535, cfg.port + NEXT_FREE_TRIES) : cfg.port;
+    for (let port = cfg.port; ; port++) {
+      try {
+        await this.listenOn(port, port >= last);
+        return;
+      } catch (e) {
+        // stop() meanwhile, another error, or no port left: this attempt's error stands
+        if (port >= last || gen !== this.startGen || !(e instanceof WbError) || e.code !== 'ADDRESS_IN_USE') throw e;
+      }
+    }
+  }
+
+  /** One listen attempt; `lastTry` false: a port in use fails quietly (start() tries the next one). */
+  private listenOn(port: number, lastTry: boolean): Promise<void> {
+    const cfg = this.config;
     return new Promise<void>((resolve, reject) => {
       const server = createServer({ noDelay: cfg.noDelay, keepAlive: cfg.keepAlive });
       let listening = false;
@@ -73,12 +129,12 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       this.attempt = attempt;
       const fail = attempt.fail;
       server.on('error', (e) => {
-        const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
+        const err = toWbError(e, { op: 'listen', host: cfg.host, port });
         if (!listening) {
           const current = this.server === server;
           if (current) this.server = undefined;
           server.close();
-          if (current) this.setStatus('error', whyOf(err), err);
+          if (current && (lastTry || err.code !== 'ADDRESS_IN_USE')) this.setStatus('error', whyOf(err), err);
           fail(err);
         } else {
           this.emitError(err);
@@ -93,7 +149,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       });
       this.server = server;
       try {
-        server.listen({ host: cfg.host, port: cfg.port, ipv6Only: false }, () => {
+        server.listen({ host: cfg.host, port, ipv6Only: false }, () => {
           listening = true;
           if (this.server !== server || !attempt.succeed()) {
             // stopped while the address was still being resolved: this late listener goes again
@@ -102,12 +158,15 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
           }
           const a = server.address();
           if (a && typeof a === 'object') this.local = endpoint(a.address, a.port, a.family);
-          const where = this.local ? formatEndpoint(this.local) : formatHostPort(cfg.host, cfg.port);
-          this.setStatus('listening', say('status.listening', { addr: where }));
+          const where = this.local ? formatEndpoint(this.local) : formatHostPort(cfg.host, port);
+          this.setStatus(
+            'listening',
+            port === cfg.port ? say('status.listening', { addr: where }) : say('status.listeningInstead', { addr: where, wanted: cfg.port }),
+          );
           resolve();
         });
       } catch (e) {
-        const err = toWbError(e, { op: 'listen', host: cfg.host, port: cfg.port });
+        const err = toWbError(e, { op: 'listen', host: cfg.host, port });
         this.server = undefined;
         this.setStatus('error', whyOf(err), err);
         fail(err);
@@ -128,9 +187,17 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       socket.destroy();
       return;
     }
-    socket.removeAllListeners('error');
     socket.setNoDelay(this.config.noDelay);
     socket.setKeepAlive(this.config.keepAlive);
+    if (this.tls) {
+      this.tls.accept(socket, remote); // a peer once its handshake is done
+      return;
+    }
+    socket.removeAllListeners('error');
+    this.addPeer(socket, remote, undefined);
+  }
+
+  private addPeer(socket: Socket, remote: Endpoint, tls: TlsInfo | undefined): void {
     const peer: Peer = {
       ...newTcpConn(socket, remote),
       peerId: `p${this.nextPeer++}`,
@@ -138,6 +205,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
       connectedAt: this.ctx.now(),
       counters: zeroCounters(),
       rx: this.newRx(),
+      tls,
     };
     this.peerMap.set(peer.peerId, peer);
     const meta = { peerId: peer.peerId, remote, local: peer.local, counters: peer.counters };
@@ -172,8 +240,10 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   async stop(reason: Reason = say('status.stopped')): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.startGen++;
     this.attempt?.fail(new WbError('NOT_CONNECTED', say('server.stoppedBeforeListening')));
     this.replies.cancelAll();
+    this.tls?.close();
     const closing: Promise<void>[] = [];
     for (const peer of this.peerMap.values()) {
       peer.closeReason ??= say('status.serverStopped');
@@ -256,7 +326,8 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   }
 
   private peerInfo(p: Peer): PeerInfo {
-    return { peerId: p.peerId, remote: p.remote, local: p.local, connectedAt: p.connectedAt, counters: { ...p.counters } };
+    const ruleState = this.replies.peerState({ peerId: p.peerId, remote: p.remote });
+    return { peerId: p.peerId, remote: p.remote, local: p.local, connectedAt: p.connectedAt, counters: { ...p.counters }, ...(p.tls ? { tls: p.tls } : {}), ...(ruleState ? { ruleState } : {}) };
   }
 
   peers(): PeerInfo[] {
@@ -277,7 +348,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   }
 
   protected applyOptions(o: SessionOptions): void {
-    for (const key of ['reconnect', 'remoteHost', 'remotePort', 'broadcast', 'multicastTtl', 'multicastLoopback', 'multicastInterface'] as const)
+    for (const key of ['reconnect', 'tlsVerify', 'remoteHost', 'remotePort', 'broadcast', 'multicastTtl', 'multicastLoopback', 'multicastInterface'] as const)
       if (o[key] !== undefined) throw describeOption(key, 'tcp-server');
     const next = { ...this.config };
     if (o.noDelay !== undefined) next.noDelay = o.noDelay;

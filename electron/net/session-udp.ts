@@ -20,9 +20,14 @@ import { formatEndpoint } from '../../shared/protocol/format';
 import { SessionBase, describeOption, endpoint, type RxState, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
 import { StartAttempt } from './session-io';
+import { UdpSourceTable } from './udp-sources';
+import { udpKernelStats, type UdpKernelStats } from './udp-kernel';
+import type { UdpStats } from '../../shared/protocol/udp';
 
-/** Requested SO_RCVBUF of a UDP session. */
+/** Requested SO_RCVBUF of a UDP session unless the config asks for another size. */
 const UDP_RECV_BUFFER = 8 * 1024 * 1024;
+/** How often the kernel's drop count is read while the socket is bound (ms). */
+const KERNEL_POLL_MS = 1000;
 
 /** Sources whose framer state is kept at once (oldest forgotten first). */
 const MAX_SOURCES = 1024;
@@ -76,9 +81,17 @@ export class UdpSession extends SessionBase<UdpConfig> {
   /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
   /** the start() under way, which stop() fails early */
   private attempt: StartAttempt | undefined;
+  /** per-source statistics (sequence numbers when configured) */
+  private readonly table: UdpSourceTable;
+  /** SO_RCVBUF as the OS granted it */
+  private recvGranted: number | undefined;
+  /** the kernel's figures for the socket, refreshed once a second while bound */
+  private kernel: UdpKernelStats | undefined;
+  private kernelTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(id: string, config: UdpConfig, ctx: SessionContext) {
     super(id, config, ctx);
+    this.table = new UdpSourceTable(config.sequence);
   }
 
   private get maxPayload(): number {
@@ -89,6 +102,9 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const cfg = this.config;
     const host = cfg.bindAddress || (cfg.family === 'udp6' ? '::' : '0.0.0.0');
     this.local = undefined;
+    this.table.clear();
+    this.kernel = undefined;
+    this.recvGranted = undefined;
     this.setStatus('connecting', say('status.binding', { port: cfg.bindPort, host }));
     const mismatch = familyMismatch(cfg.family, host);
     if (mismatch) {
@@ -98,7 +114,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     }
     return new Promise<void>((resolve, reject) => {
       // a large receive buffer rides out bursts while the engine is busy (the kernel caps it at rmem_max)
-      const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false, recvBufferSize: UDP_RECV_BUFFER });
+      const socket = createSocket({ type: cfg.family, reuseAddr: cfg.reuseAddr, ipv6Only: false, recvBufferSize: cfg.recvBufferSize ?? UDP_RECV_BUFFER });
       let bound = false;
       const attempt = new StartAttempt(reject);
       this.attempt = attempt;
@@ -133,6 +149,12 @@ export class UdpSession extends SessionBase<UdpConfig> {
         this.local = endpoint(a.address, a.port, a.family);
         this.applySocketOptions(socket);
         this.rejoinGroups(socket);
+        try {
+          this.recvGranted = socket.getRecvBufferSize();
+        } catch {
+          this.recvGranted = undefined;
+        }
+        this.watchKernel();
         this.setStatus('open', say('status.bound', { addr: formatEndpoint(this.local) }));
         resolve();
       });
@@ -175,6 +197,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   private onMessage(msg: Buffer, remote: Endpoint): void {
     this.lastSender = remote;
+    this.table.onDatagram(remote, msg, this.ctx.now());
     if (this.config.framing.kind === 'raw') {
       this.rxDatagram(msg, remote);
       return;
@@ -197,6 +220,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   async stop(reason: Reason = say('status.stopped')): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
+    if (this.kernelTimer) clearInterval(this.kernelTimer);
+    this.kernelTimer = undefined;
     this.attempt?.fail(new WbError('NOT_CONNECTED', say('udp.stoppedBeforeBound')));
     this.replies.cancelAll();
     for (const rx of this.sources.values()) this.disposeRx(rx);
@@ -318,7 +343,38 @@ export class UdpSession extends SessionBase<UdpConfig> {
       ...super.info(),
       ...(this.lastSender ? { lastSender: this.lastSender } : {}),
       groups: [...this.groupSet.keys()],
+      udp: this.udpStats(),
     };
+  }
+
+  private async readKernel(): Promise<void> {
+    const local = this.local;
+    if (!local || !this.socket) return;
+    const k = await udpKernelStats(local.address, local.port, this.config.family);
+    if (this.local === local) this.kernel = k;
+  }
+
+  private watchKernel(): void {
+    if (this.kernelTimer) clearInterval(this.kernelTimer);
+    void this.readKernel();
+    this.kernelTimer = setInterval(() => void this.readKernel().catch(() => undefined), KERNEL_POLL_MS);
+    this.kernelTimer.unref?.();
+  }
+
+  private udpStats(): UdpStats {
+    const requested = this.config.recvBufferSize;
+    return {
+      sources: this.table.list(this.ctx.now()),
+      forgottenSources: this.table.forgottenSources,
+      ...(this.kernel ? { kernelDrops: this.kernel.drops, rxQueue: this.kernel.rxQueue } : {}),
+      ...(this.recvGranted !== undefined ? { recvBuffer: { ...(requested !== undefined ? { requested } : {}), granted: this.recvGranted } } : {}),
+    };
+  }
+
+  /** The per-source statistics with the kernel's figures read just now. */
+  async stats(): Promise<UdpStats> {
+    await this.readKernel().catch(() => undefined);
+    return this.udpStats();
   }
 
   peers(): PeerInfo[] {
@@ -330,7 +386,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
   }
 
   protected applyOptions(o: SessionOptions): void {
-    for (const key of ['noDelay', 'keepAlive', 'maxClients', 'reconnect'] as const)
+    for (const key of ['noDelay', 'keepAlive', 'maxClients', 'reconnect', 'tlsVerify'] as const)
       if (o[key] !== undefined) throw describeOption(key, 'udp');
     const next = { ...this.config };
     if (o.remoteHost !== undefined) next.remoteHost = o.remoteHost || undefined;
@@ -339,7 +395,21 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (o.multicastTtl !== undefined) next.multicastTtl = o.multicastTtl;
     if (o.multicastLoopback !== undefined) next.multicastLoopback = o.multicastLoopback;
     if (o.multicastInterface !== undefined) next.multicastInterface = o.multicastInterface || undefined;
+    if (o.recvBufferSize !== undefined) next.recvBufferSize = o.recvBufferSize;
+    if (o.sequence !== undefined) {
+      if (o.sequence) next.sequence = o.sequence;
+      else delete next.sequence;
+      this.table.setSequence(o.sequence ?? undefined);
+    }
     const s = this.socket;
+    if (s && this.state === 'open' && o.recvBufferSize !== undefined) {
+      try {
+        s.setRecvBufferSize(o.recvBufferSize);
+        this.recvGranted = s.getRecvBufferSize();
+      } catch (e) {
+        throw toWbError(e, { op: 'bind', host: this.local?.address, port: this.local?.port });
+      }
+    }
     if (s && this.state === 'open') {
       try {
         if (o.broadcast !== undefined) s.setBroadcast(o.broadcast);

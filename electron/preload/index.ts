@@ -6,8 +6,7 @@
  * command table. It imports only electron and shared protocol code.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { NetEvent } from '../../shared/protocol/events';
-import { IPC_CHANNELS, type PreloadApi } from '../../shared/protocol/ipc';
+import { IPC_CHANNELS, type NetEvent, type PreloadApi } from '../../shared/protocol/ipc';
 
 // One listener for the page's lifetime: it hands each batch to the subscribers,
 // then acknowledges it, so the main process knows how far behind the page is

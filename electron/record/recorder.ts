@@ -7,14 +7,14 @@
  * Files: `<dataDir>/captures/`, `<dataDir>/exports/`.
  */
 import { join } from 'node:path';
-import type { CaptureFile, CaptureInfo, ExportFormat, ExportInfo, ExportLanguage } from '../../shared/protocol/recording';
+import type { CaptureFile, CaptureFormat, CaptureInfo, CaptureRotation, ExportFormat, ExportInfo, ExportLanguage } from '../../shared/protocol/recording';
 import { ENCODING_LABELS } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { EngineEvent, NetEvent } from '../../shared/protocol/events';
-import type { Endpoint } from '../../shared/protocol/model';
+import type { RawSource } from '../net/session-base';
 import { ensurePrivateDirAsync } from '../store/private';
-import { fileStamp, sanitizeName, SessionCapture, uniqueName } from './capture';
+import { fileStamp, preciseNow, sanitizeName, SessionCapture, uniqueName } from './capture';
 import { EXPORT_EXT, runExport } from './exporter';
 import type { RecordStore } from './records';
 
@@ -25,6 +25,8 @@ export interface RecorderOptions {
   emit(event: NetEvent): void;
   /** how often capture.updated / export.progress may go out per session or export (ms) */
   progressMs?: number;
+  /** where capture files go (default `<dataDir>/captures`) */
+  captureDir?: string;
 }
 
 interface Capturing {
@@ -40,6 +42,8 @@ function wbWrite(why: (detail: string) => Reason, e: unknown): WbError {
 }
 
 export class Recorder {
+  /** sessions that run over TLS (their exports say the data is decrypted) */
+  private readonly tlsSessions = new Set<string>();
   readonly captureDir: string;
   readonly exportDir: string;
   private readonly captures = new Map<string, Capturing>();
@@ -51,7 +55,7 @@ export class Recorder {
   private disposed = false;
 
   constructor(private readonly opts: RecorderOptions) {
-    this.captureDir = join(opts.dataDir, 'captures');
+    this.captureDir = opts.captureDir ?? join(opts.dataDir, 'captures');
     this.exportDir = join(opts.dataDir, 'exports');
   }
 
@@ -60,7 +64,14 @@ export class Recorder {
   }
 
   onEvent(e: EngineEvent): void {
+    if (e.type === 'session.opened' || e.type === 'session.updated') {
+      const c = e.info.config;
+      if (c.kind !== 'udp' && c.tls) this.tlsSessions.add(e.sessionId);
+      else this.tlsSessions.delete(e.sessionId);
+      return;
+    }
     if (e.type !== 'session.removed') return;
+    this.tlsSessions.delete(e.sessionId);
     const c = this.captures.get(e.sessionId);
     if (!c) return;
     this.captures.delete(e.sessionId);
@@ -71,11 +82,11 @@ export class Recorder {
   }
 
   /** Raw received bytes, before framing (the manager's raw tap): what capture files hold. */
-  onRawRx(sessionId: string, bytes: Uint8Array, source: { peerId?: string; remote: Endpoint }): void {
+  onRawRx(sessionId: string, bytes: Uint8Array, source: RawSource): void {
     if (this.disposed) return;
     const c = this.captures.get(sessionId);
     if (!c?.capture.isActive) return;
-    c.capture.write(bytes, source.remote, source.peerId);
+    c.capture.write({ bytes, remote: source.remote, local: source.local, peerId: source.peerId, ts: preciseNow() });
     this.scheduleCaptureUpdate(c);
   }
 
@@ -93,7 +104,8 @@ export class Recorder {
     }, this.progressMs);
   }
 
-  async startCapture(sessionId: string, perPeer: boolean): Promise<CaptureInfo> {
+  /** Start capturing; `format` defaults to pcapng for UDP (datagrams stay apart), bin for TCP. */
+  async startCapture(sessionId: string, perPeer: boolean, format?: CaptureFormat, rotate?: CaptureRotation): Promise<CaptureInfo> {
     const k = this.opts.records.logOf(sessionId);
     if (this.captures.get(sessionId)?.capture.isActive) {
       throw new WbError('INVALID_ARGUMENT', say('capture.already', { name: k.name }));
@@ -107,6 +119,9 @@ export class Recorder {
       dir: this.captureDir,
       stem: `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}`,
       perPeer,
+      format: format ?? (k.transport === 'udp' ? 'pcapng' : 'bin'),
+      transport: k.transport,
+      ...(rotate ? { rotate } : {}),
       reserved: this.reserved,
       onError: (file, err) => this.captureFailed(sessionId, file, err),
     });
@@ -186,7 +201,9 @@ export class Recorder {
         timeZone,
         bom: format === 'csv',
         language,
-        header: { session: k.name, transport: k.transport, messages: snapshot.records, dropped, madeAt: Date.now() },
+        header: { session: k.name, transport: k.transport, messages: snapshot.records, dropped, madeAt: Date.now(), tls: this.tlsSessions.has(sessionId) },
+        // TLS sessions' records hold the decrypted application data: the file says so
+        tls: this.tlsSessions.has(sessionId),
       },
       progressMs: this.progressMs,
       cancelled: () => this.disposed,

@@ -8,7 +8,8 @@
  * left out of the list and `get` names the field that is wrong.
  *
  * The built-in examples (shared/rules/examples.ts) are offered as read-only
- * profiles: one TCP server each on 127.0.0.1 (SMTP on 2525, HTTP on 8080).
+ * profiles: one TCP server each on 127.0.0.1 (SMTP on 2525, HTTP on 8080, or
+ * the next free port above when that one is taken: `nextFreePort`).
  */
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,8 @@ export const BUILTIN_PROFILES: readonly Profile[] = EXAMPLE_PROFILES.map((ex) =>
           name: ex.name,
           host: '127.0.0.1',
           port: EXAMPLE_PORTS[ex.id],
+          // 8080 and 2525 are often taken: the example then listens on the next free port and says so
+          nextFreePort: true,
           framing: ex.framing,
         }),
         rules: ex.rules,

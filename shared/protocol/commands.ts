@@ -11,6 +11,8 @@ import { logCommands } from './log';
 import type { NetInterfaceAddress, SendReport, SessionInfo } from './model';
 import { profileCommands } from './profiles';
 import { recordingCommands } from './recording';
+import { tlsCommands } from './tls';
+import { udpCommands } from './udp-commands';
 import {
   hostSchema,
   peerIdSchema,
@@ -70,6 +72,8 @@ export const commands = {
   ...recordingCommands,
   ...profileCommands,
   ...logCommands,
+  ...tlsCommands,
+  ...udpCommands,
 } as const;
 
 type Table = typeof commands;

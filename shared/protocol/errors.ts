@@ -31,6 +31,12 @@ export const ERROR_CODES = [
   'MAX_CLIENTS',
   'WRITE_FAILED',
   'SOCKET_ERROR',
+  /** TLS: a certificate, key or CA file or a TLS setting was refused */
+  'TLS_CONFIG',
+  /** TLS: the handshake failed (alert, timeout, the other side does not speak TLS) */
+  'TLS_HANDSHAKE',
+  /** TLS: the peer's certificate did not verify */
+  'TLS_VERIFY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

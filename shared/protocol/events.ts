@@ -108,6 +108,8 @@ export interface RulesStatsEvent {
   ts: number;
   sessionId: string;
   stats: RuleStat[];
+  /** when the rules use states: each peer's dialogue state by peer id (UDP: "address:port") */
+  peerStates?: Record<string, string>;
 }
 /** A periodic send or sequence progressed or ended (coalesced per scheduleId). */
 export interface ScheduleProgressEvent {

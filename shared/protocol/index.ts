@@ -16,3 +16,6 @@ export * from './command-def';
 export * from './log';
 export * from './format';
 export * from './serve';
+export * from './tls';
+export * from './udp';
+export * from './udp-commands';

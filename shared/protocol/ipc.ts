@@ -2,6 +2,8 @@ import type { CommandInput, CommandName, CommandResults } from './commands';
 import type { Result } from './errors';
 import type { NetEvent } from './events';
 
+export type { NetEvent };
+
 /** Electron IPC channel names, named by direction. Only main and preload use them. */
 export const IPC_CHANNELS = {
   /** renderer → main, invoke: (cmd: CommandName, args: unknown) → Result */

@@ -5,6 +5,8 @@ import type { CaptureInfo, SpillInfo } from './recording';
 import type { LogBounds } from './log';
 import type { RuleSet } from './rules';
 import type { SessionConfig, SessionKind } from './schemas';
+import type { TlsInfo } from './tls';
+import type { UdpStats } from './udp';
 
 export interface Counters {
   rxBytes: number;
@@ -51,6 +53,10 @@ export interface PeerInfo {
   local?: Endpoint;
   connectedAt: number;
   counters: Counters;
+  /** TLS server: this client's handshake (version, cipher, SNI asked for, its certificate) */
+  tls?: TlsInfo;
+  /** when the reply rules use states: where this peer is in the dialogue ('start' at first) */
+  ruleState?: string;
 }
 
 export interface SessionInfo {
@@ -63,6 +69,8 @@ export interface SessionInfo {
   local?: Endpoint;
   /** tcp-client: the remote it is connected to */
   remote?: Endpoint;
+  /** TLS client: the current connection's handshake (absent while not connected) */
+  tls?: TlsInfo;
   /** recent status changes, oldest first (at most STATUS_LOG_CAP) */
   history: StatusEntry[];
   peers: PeerInfo[];
@@ -71,6 +79,8 @@ export interface SessionInfo {
   lastSender?: Endpoint;
   /** udp: multicast groups joined, as "group@iface" or "group" */
   groups: string[];
+  /** udp: per-source statistics, kernel drops, the receive buffer granted */
+  udp?: UdpStats;
   createdAt: number;
   /** reply rules (absent: none set) */
   rules?: RuleSet;

@@ -15,6 +15,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_LANGUAGES = ['en', 'zh-CN'] as const;
 export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 
+/** `bin`: the received bytes as they came; `pcapng`: one packet per received chunk (per datagram for UDP). */
+export const CAPTURE_FORMATS = ['bin', 'pcapng'] as const;
+export type CaptureFormat = (typeof CAPTURE_FORMATS)[number];
+
 export interface CaptureFile {
   /** absent: the session-wide file */
   peerId?: string;
@@ -23,13 +27,30 @@ export interface CaptureFile {
   /** name relative to the data directory's captures folder, for downloads */
   name: string;
   bytes: number;
+  /** pcapng: packets written (one per datagram) */
+  packets?: number;
 }
 
 export interface CaptureInfo {
   active: boolean;
   perPeer: boolean;
+  /** absent on an idle session: nothing captured */
+  format?: CaptureFormat;
+  /** the files on disk, oldest first (with rotation: those the retention kept) */
   files: CaptureFile[];
+  /** rotating: files closed so far (deleted ones included) */
+  rotated?: number;
 }
+
+/** Rotation of capture files: a new file past a size or an age; at most `keep` files per peer (or the session). */
+export const captureRotationSchema = z
+  .object({
+    maxBytes: z.number().int().min(4096).optional(),
+    maxAgeMs: z.number().int().min(1000).optional(),
+    keep: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+export type CaptureRotation = z.infer<typeof captureRotationSchema>;
 
 export interface SpillInfo {
   /** bytes of records on disk now */
@@ -66,7 +87,18 @@ export interface ExportInfo {
 
 export const recordingCommands = {
   /** Save every received byte to raw files, per session or per peer. */
-  'capture.start': command(z.object({ ...sid, perPeer: z.boolean().default(false) }).strict()).returns<CaptureInfo>(),
+  'capture.start': command(
+    z
+      .object({
+        ...sid,
+        perPeer: z.boolean().default(false),
+        /** default: pcapng for a UDP session (one packet per datagram), bin for TCP */
+        format: z.enum(CAPTURE_FORMATS).optional(),
+        /** rotate the files by size and/or age, with a retention limit */
+        rotate: captureRotationSchema.optional(),
+      })
+      .strict(),
+  ).returns<CaptureInfo>(),
   'capture.stop': command(z.object(sid).strict()).returns<CaptureInfo>(),
   /** Export the session's whole record to a file. */
   'export.start': command(

@@ -20,6 +20,8 @@ import {
   parseTemplate,
   regexGroups,
   templateCaptures,
+  templateVars,
+  VAR_NAME,
   type TemplatePart,
 } from '../rules/template';
 import type { ErrorCode } from './errors';
@@ -36,6 +38,35 @@ export const MAX_RULE_TEMPLATE = 64 * 1024;
 export const MAX_RULE_DELAY_MS = 600_000;
 /** The id stats and replies use for the greeting; no rule may take it. */
 export const GREETING_RULE_ID = '@greeting';
+/** The state every peer starts in (and is back in after a reconnect). */
+export const START_STATE = 'start';
+/** Most start variables one rule set may hold. */
+export const MAX_RULE_VARS = 500;
+/** Most bytes one "collect until" gathers per peer; lines past it are dropped. */
+export const MAX_COLLECT_BYTES = 1024 * 1024;
+
+/** A state name: letters, digits, _ and -. */
+export const stateNameSchema = z
+  .string()
+  .max(40)
+  .superRefine((v, ctx) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(v)) ctx.addIssue(reasonIssue(say('rule.badStateName', { state: v }), []));
+  });
+const varNameSchema = z
+  .string()
+  .max(64)
+  .superRefine((v, ctx) => {
+    if (!VAR_NAME.test(v)) ctx.addIssue(reasonIssue(say('rule.badVarName', { name: v }), []));
+  });
+/** A variable a rule sets: a fixed name, or the name a capture gives ($1, $<key>). */
+const setNameSchema = z
+  .string()
+  .max(64)
+  .superRefine((v, ctx) => {
+    if (!VAR_NAME.test(v) && !/^\$\d$/.test(v) && !/^\$<[A-Za-z_$][A-Za-z0-9_$]*>$/.test(v)) {
+      ctx.addIssue(reasonIssue(say('rule.badVarName', { name: v }), []));
+    }
+  });
 
 type What = 'text' | 'hex' | 'regex' | 'pattern' | 'reply';
 const tooLong = (what: What, max: number): string =>
@@ -101,7 +132,11 @@ export const replySpecSchema = z
     mode: z.enum(['text', 'hex']).default('text'),
     /** text mode: the reply's encoding; absent = the session's receive encoding */
     encoding: encodingSchema.optional(),
-    /** text mode: appended after the reply; absent = none. Ignored in hex mode. */
+    /**
+     * text mode: appended after the reply; absent = the session framing's
+     * delimiter when it is a line ending (CRLF for `\r\n` framing), else
+     * none; 'none' = nothing. Ignored in hex mode.
+     */
     lineEnding: lineEndingSchema.optional(),
   })
   .superRefine((r, ctx) => codecIssue(ctx, ['template'], () => parseTemplate(r.template, r.mode)));
@@ -157,6 +192,53 @@ export const ruleSchema = z
     stop: z.boolean().default(true),
     /** close the sender's connection after replying (TCP; ignored for UDP) */
     close: z.boolean().default(false),
+    /** match only while the peer is in this state (absent: in any state) */
+    when: stateNameSchema.optional(),
+    /** after replying, move the peer to this state (with `collect`: once the terminator came) */
+    then: stateNameSchema.optional(),
+    /** per-peer variables set when the rule matches (before its reply is built); values are text templates */
+    set: z
+      .array(z.object({ name: setNameSchema, value: z.string().max(MAX_RULE_TEMPLATE, tooLong('reply', MAX_RULE_TEMPLATE)) }))
+      .max(32)
+      .optional(),
+    /**
+     * after the reply, consume the peer's next messages into variable `into`
+     * (lines joined with \n, line endings removed) until one equals `until`;
+     * then send `reply` once and go to `then`. No rule sees those messages.
+     */
+    collect: z
+      .object({
+        into: varNameSchema,
+        until: z.string().min(1, schemaMessage(say('rule.collectEmpty'))).max(200),
+        reply: replySpecSchema,
+      })
+      .optional(),
+  })
+  .superRefine((rule, ctx) => {
+    let groups: { count: number; names: string[] } | undefined;
+    if (rule.match.kind === 'regex') {
+      try {
+        groups = regexGroups(rule.match.pattern, rule.match.flags);
+      } catch {
+        return; // the match schema reports the regex
+      }
+    }
+    (rule.set ?? []).forEach((v, i) => {
+      const parts = partsOf(v.value, 'text');
+      if (!parts) {
+        codecIssue(ctx, ['set', i, 'value'], () => parseTemplate(v.value, 'text'));
+        return;
+      }
+      checkCaptures(ctx, ['set', i, 'value'], v.value, parts, groups, 'rule.captureNoMatch');
+      if (v.name.startsWith('$')) {
+        const ref = v.name.startsWith('$<') ? v.name.slice(2, -1) : Number(v.name.slice(1));
+        checkCaptures(ctx, ['set', i, 'name'], v.name, [{ kind: 'capture', ref, at: 0, written: v.name }], groups, 'rule.captureNoMatch');
+      }
+    });
+    if (rule.collect) {
+      const parts = partsOf(rule.collect.reply.template, rule.collect.reply.mode);
+      if (parts) checkCaptures(ctx, ['collect', 'reply', 'template'], rule.collect.reply.template, parts, groups, 'rule.captureNoMatch');
+    }
   })
   .superRefine((rule, ctx) => {
     const parts = partsOf(rule.reply.template, rule.reply.mode);
@@ -179,6 +261,11 @@ export const ruleSetSchema = z
     /** sent to each peer when it connects (TCP) */
     greeting: replySpecSchema.optional(),
     rules: z.array(ruleSchema).max(MAX_RULES, schemaMessage(say('rule.tooMany', { max: MAX_RULES }))).default([]),
+    /** per-peer variables every peer starts with (a register table, a user name) */
+    vars: z
+      .record(varNameSchema, z.string().max(MAX_RULE_TEMPLATE, tooLong('reply', MAX_RULE_TEMPLATE)))
+      .refine((v) => Object.keys(v).length <= MAX_RULE_VARS, schemaMessage(say('rule.varsTooMany', { max: MAX_RULE_VARS })))
+      .optional(),
   })
   .superRefine((set, ctx) => {
     const seen = new Set<string>();
@@ -191,7 +278,61 @@ export const ruleSetSchema = z
       const parts = partsOf(set.greeting.template, set.greeting.mode);
       if (parts) checkCaptures(ctx, ['greeting', 'template'], set.greeting.template, parts, undefined, 'rule.captureInGreeting');
     }
+    checkReferences(set, ctx);
   });
+
+/** The states a rule set can reach: start and every `then`. */
+export function ruleSetStates(set: Pick<RuleSet, 'rules'>): string[] {
+  const out = new Set<string>([START_STATE]);
+  for (const r of set.rules) if (r.then) out.add(r.then);
+  return [...out];
+}
+
+/** The variables a rule set can hold: its start values, every fixed `set` name and every `collect` target. */
+export function ruleSetVars(set: Pick<RuleSet, 'rules' | 'vars'>): string[] {
+  const out = new Set<string>(Object.keys(set.vars ?? {}));
+  for (const r of set.rules) {
+    for (const v of r.set ?? []) if (!v.name.startsWith('$')) out.add(v.name);
+    if (r.collect) out.add(r.collect.into);
+  }
+  return [...out];
+}
+
+/** Unknown states and variables, reported with the rule (number and name) and the position. */
+function checkReferences(set: RuleSet, ctx: z.RefinementCtx): void {
+  const states = ruleSetStates(set);
+  const vars = new Set(ruleSetVars(set));
+  const dynamic = set.rules.some((r) => (r.set ?? []).some((v) => v.name.startsWith('$')));
+  set.rules.forEach((r, i) => {
+    const n = i + 1;
+    const rule = r.name?.trim() || r.id;
+    if (r.when && !states.includes(r.when)) {
+      ctx.addIssue(reasonIssue(say('rule.unknownState', { n, rule, state: r.when, states: states.join(', ') }), ['rules', i, 'when']));
+    }
+    const templates: { path: (string | number)[]; template: string; mode: 'text' | 'hex' }[] = [
+      { path: ['rules', i, 'reply', 'template'], template: r.reply.template, mode: r.reply.mode },
+      ...(r.set ?? []).map((v, k) => ({ path: ['rules', i, 'set', k, 'value'], template: v.value, mode: 'text' as const })),
+      ...(r.collect ? [{ path: ['rules', i, 'collect', 'reply', 'template'], template: r.collect.reply.template, mode: r.collect.reply.mode }] : []),
+    ];
+    for (const t of templates) {
+      const parts = partsOf(t.template, t.mode);
+      if (!parts) continue;
+      for (const v of templateVars(parts)) {
+        // a name a capture sets ({{var.$1}} elsewhere) cannot be known in advance
+        if (vars.has(v.name) || dynamic) continue;
+        ctx.addIssue(reasonIssue(say('rule.unknownVar', { n, rule, written: v.written, pos: codePointPosition(t.template, v.at) }), t.path));
+      }
+    }
+  });
+  if (set.greeting) {
+    const parts = partsOf(set.greeting.template, set.greeting.mode);
+    for (const v of parts ? templateVars(parts) : []) {
+      if (set.vars && Object.hasOwn(set.vars, v.name)) continue;
+      const pos = codePointPosition(set.greeting.template, v.at);
+      ctx.addIssue(reasonIssue(say('rule.unknownVarGreeting', { written: v.written, pos }), ['greeting', 'template']));
+    }
+  }
+}
 
 export type Match = z.output<typeof matchSchema>;
 export type MatchKind = Match['kind'];

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { CHECKSUM_KINDS, ENDIANS, LINE_ENDINGS } from '../codec/types';
 import { ENCODINGS } from './encodings';
 import { say, schemaMessage } from './reason-format';
+import { tlsClientSchema, tlsServerSchema } from './tls';
+import { MAX_UDP_RECV_BUFFER, udpSequenceSchema } from './udp';
 
 const PORT_NUMBER = schemaMessage(say('schema.portNumber'));
 const PORT_WHOLE = schemaMessage(say('schema.portWhole'));
@@ -96,6 +98,8 @@ export const tcpClientConfigSchema = z.object({
   keepAliveDelayMs: z.number().int().min(0).max(3_600_000).default(60_000),
   noDelay: z.boolean().default(true),
   reconnect: reconnectSchema.default({ enabled: false, initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 0 }),
+  /** TLS over this connection (shared/protocol/tls.ts); absent: plain TCP */
+  tls: tlsClientSchema.optional(),
 });
 
 export const tcpServerConfigSchema = z.object({
@@ -104,10 +108,17 @@ export const tcpServerConfigSchema = z.object({
   /** '::' = any IPv6 + IPv4 (dual stack), '0.0.0.0' = any IPv4, or one address */
   host: z.string().trim().min(1).max(64).default('0.0.0.0'),
   port: bindPortSchema,
+  /**
+   * When `port` is taken, listen on the next free one above it (at most 20 further; the status says which
+   * and why). The built-in example profiles set it; `port` stays the one asked for, `local` has the real one.
+   */
+  nextFreePort: z.boolean().optional(),
   /** 0 = unlimited */
   maxClients: z.number().int().min(0).max(100_000).default(0),
   noDelay: z.boolean().default(true),
   keepAlive: z.boolean().default(false),
+  /** TLS for every accepted connection (shared/protocol/tls.ts); absent: plain TCP */
+  tls: tlsServerSchema.optional(),
 });
 
 export const udpConfigSchema = z.object({
@@ -124,6 +135,10 @@ export const udpConfigSchema = z.object({
   multicastLoopback: z.boolean().default(true),
   /** interface address used for outgoing multicast */
   multicastInterface: z.string().trim().max(64).optional(),
+  /** SO_RCVBUF to ask for, in bytes (absent: 8 MiB); SessionInfo.udp.recvBuffer says what the OS granted */
+  recvBufferSize: z.number().int().min(4096).max(MAX_UDP_RECV_BUFFER).optional(),
+  /** where each datagram carries a sequence number: per-source lost / duplicated / out-of-order counts */
+  sequence: udpSequenceSchema.optional(),
 });
 
 export const sessionConfigSchema = z.discriminatedUnion('kind', [
@@ -143,6 +158,8 @@ export const sessionOptionsSchema = z
     keepAlive: z.boolean(),
     maxClients: z.number().int().min(0).max(100_000),
     reconnect: reconnectSchema,
+    /** tls client: verify the server's certificate from the next connection on ("retry without verifying") */
+    tlsVerify: z.boolean(),
     // udp
     remoteHost: z.string().trim().max(253),
     remotePort: portSchema,
@@ -150,6 +167,9 @@ export const sessionOptionsSchema = z
     multicastTtl: z.number().int().min(0).max(255),
     multicastLoopback: z.boolean(),
     multicastInterface: z.string().trim().max(64),
+    recvBufferSize: z.number().int().min(4096).max(MAX_UDP_RECV_BUFFER),
+    /** null: no sequence number (per-source sequence counts start again on any change) */
+    sequence: udpSequenceSchema.nullable(),
   })
   .partial()
   .strict();

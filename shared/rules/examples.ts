@@ -17,7 +17,9 @@
  * plain-text body with an exact Content-Length, and the connection closes
  * after the reply, so curl and browsers finish at once. HEAD gets the
  * headers only; an unknown method gets 405. A request body is not read
- * (the connection is closed right after the reply).
+ * (the connection is closed right after the reply). The rules do not care
+ * about the transport: on a TLS server session (e.g. with the generated
+ * certificate) `curl -k https://…` gets the same 200.
  */
 import type { FramerSpec } from '../codec/types';
 import { formatReason, say, type Reason } from '../protocol/reason-format';

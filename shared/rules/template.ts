@@ -19,6 +19,22 @@
  *   {{count16be}}       … as two raw bytes, big-endian (count mod 65536)
  *   {{count16le}}       … as two raw bytes, little-endian
  *   {{hex:0D 0A}}       raw bytes written in hex, sent as-is
+ *   {{var.user}}        a per-peer variable (set by a rule's `set` or `collect`,
+ *                       or given a start value in the rule set's `vars`);
+ *                       unset gives ''
+ *   {{var.$1}}          the variable whose name a capture gave ($1, $<name>)
+ *   {{random 20 30}}    a whole number from 20 to 30 (both included)
+ *   {{rx:0-1}}          bytes 0 to 1 (0-based, both included) of the received
+ *                       message, sent as-is: echo a transaction id
+ *   {{rx:7}}            byte 7; {{rx:7|80}} byte 7 OR 0x80 (a Modbus exception)
+ *   {{rest8}}           one byte: how many bytes of the reply follow it
+ *   {{rest16be}}        … as two bytes, big-endian ({{rest16le}}: little-endian);
+ *                       a length field counting what comes after it (MBAP)
+ *   {{words:regs:8:10}} 16-bit registers read from the variable `regs` (hex
+ *                       words, "00 0A 00 14 …", register 0 first): the start
+ *                       address is the big-endian u16 at byte 8 of the
+ *                       message, the count the u16 at byte 10; registers past
+ *                       the table read 00 00; at most 125 registers
  *   \r \n \t \0 \\      CR, LF, TAB, NUL and backslash, as in the send box
  *   \xHH \uHHHH         a raw byte / a character, as in the send box
  *
@@ -30,8 +46,10 @@
  * group called "time". A `{{` without a closing `}}` is literal text.
  *
  * Hex mode (a reply typed as hex): fixed hex bytes, in any form the hex
- * send box accepts, plus {{count8}}, {{count16be}} and {{count16le}}.
- * Captures and text variables are not allowed in a hex reply.
+ * send box accepts, plus {{count8}}, {{count16be}}, {{count16le}}, {{rx:…}},
+ * {{rest8}}, {{rest16be}}, {{rest16le}}, {{words:…}} and {{var.name}} (whose
+ * value is read as hex bytes). Captures and text variables are not allowed
+ * in a hex reply.
  *
  * Every error is a CodecError whose message names a 1-based position in the
  * template (code points, like every other codec error).
@@ -56,7 +74,70 @@ export type TemplatePart =
   /** a capture group by number or name; `at` is the UTF-16 index of `$` or `{{`, `written` as typed */
   | { kind: 'capture'; ref: number | string; at: number; written: string }
   | { kind: 'var'; name: TemplateVar }
-  | { kind: 'counter'; width: 1 | 2; endian: 'be' | 'le' };
+  | { kind: 'counter'; width: 1 | 2; endian: 'be' | 'le' }
+  /**
+   * A per-peer variable: `name` for {{var.user}}, or `ref` (a capture that
+   * gives the name) for {{var.$1}}. `at` is the UTF-16 index of `{{`.
+   */
+  | { kind: 'peervar'; name?: string; ref?: number | string; at: number; written: string }
+  | { kind: 'random'; min: number; max: number }
+  /** bytes `from`..`to` of the received message, OR-ed with `or` */
+  | { kind: 'rx'; from: number; to: number; or: number }
+  /** the count of reply bytes after this placeholder */
+  | { kind: 'rest'; width: 1 | 2; endian: 'be' | 'le' }
+  /** 16-bit words of variable `name`: start address u16be at `addrAt`, count u16be at `countAt` */
+  | { kind: 'words'; name: string; addrAt: number; countAt: number; at: number; written: string };
+
+const BAD_EXAMPLES = '{{var.user}}, {{var.$1}}, {{rx:0-1}}, {{rx:7|80}}, {{rest16be}}, {{random 20 30}}, {{words:regs:8:10}}';
+/** What a variable name may be. */
+export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Most registers one {{words:…}} reads (Modbus's own limit). */
+export const MAX_WORDS = 125;
+const RESTS: Record<string, Extract<TemplatePart, { kind: 'rest' }>> = {
+  rest8: { kind: 'rest', width: 1, endian: 'be' },
+  rest16be: { kind: 'rest', width: 2, endian: 'be' },
+  rest16le: { kind: 'rest', width: 2, endian: 'le' },
+};
+
+/**
+ * The placeholders both modes share: {{var.…}}, {{rx:…}}, {{rest…}},
+ * {{words:…}} (and in text mode {{random a b}}); undefined when `name` is none of them.
+ * @throws CodecError for one of them written wrong.
+ */
+function sharedPlaceholder(t: string, at: number, inner: string, mode: 'text' | 'hex'): TemplatePart | undefined {
+  const name = inner.trim();
+  const written = `{{${inner}}}`;
+  const bad = (): CodecError => templateError('INVALID_ARGUMENT', t, at, (pos) => say('template.badPlaceholder', { written, pos, examples: BAD_EXAMPLES }));
+  if (name.startsWith('var.')) {
+    const v = name.slice(4);
+    const num = /^\$(\d)$/.exec(v);
+    const named = /^\$<([A-Za-z_$][A-Za-z0-9_$]*)>$/.exec(v);
+    if (num) return { kind: 'peervar', ref: Number(num[1]), at, written };
+    if (named) return { kind: 'peervar', ref: named[1], at, written };
+    if (VAR_NAME.test(v)) return { kind: 'peervar', name: v, at, written };
+    throw bad();
+  }
+  if (RESTS[name]) return RESTS[name];
+  if (name.startsWith('rx:')) {
+    const m = /^rx:(\d{1,5})(?:-(\d{1,5}))?(?:\|([0-9A-Fa-f]{2}))?$/.exec(name);
+    if (!m) throw bad();
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from || (m[3] !== undefined && to !== from)) throw bad();
+    return { kind: 'rx', from, to, or: m[3] === undefined ? 0 : parseInt(m[3], 16) };
+  }
+  if (name.startsWith('words:')) {
+    const m = /^words:([A-Za-z_][A-Za-z0-9_]*):(\d{1,5}):(\d{1,5})$/.exec(name);
+    if (!m) throw bad();
+    return { kind: 'words', name: m[1]!, addrAt: Number(m[2]), countAt: Number(m[3]), at, written };
+  }
+  if (mode === 'text' && /^random\b/.test(name)) {
+    const m = /^random\s+(-?\d{1,9})\s+(-?\d{1,9})$/.exec(name);
+    if (!m || Number(m[2]) < Number(m[1])) throw bad();
+    return { kind: 'random', min: Number(m[1]), max: Number(m[2]) };
+  }
+  return undefined;
+}
 
 const VARS: ReadonlySet<string> = new Set<TemplateVar>(['time', 'date', 'iso', 'peer', 'count']);
 const COUNTERS: Record<string, Extract<TemplatePart, { kind: 'counter' }>> = {
@@ -67,9 +148,9 @@ const COUNTERS: Record<string, Extract<TemplatePart, { kind: 'counter' }>> = {
 /** what a regex group name may be (ASCII subset of an identifier) */
 const CAPTURE_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** the placeholders an "unknown placeholder" error lists */
-const PLACEHOLDER_VARS = '{{time}}, {{date}}, {{iso}}, {{peer}}, {{count}}, {{count8}}, {{count16be}}, {{count16le}}, {{hex:0D 0A}}';
+const PLACEHOLDER_VARS = '{{time}}, {{date}}, {{iso}}, {{peer}}, {{count}}, {{count8}}, {{count16be}}, {{count16le}}, {{hex:0D 0A}}, {{var.name}}, {{random 1 6}}, {{rx:0-1}}, {{rest16be}}, {{words:regs:8:10}}';
 /** the counters a hex reply may hold */
-const HEX_COUNTERS = { c8: '{{count8}}', c16be: '{{count16be}}', c16le: '{{count16le}}' };
+const HEX_COUNTERS = { c8: '{{count8}}', c16be: '{{count16be}}', c16le: '{{count16le}}, {{rx:0-1}}, {{rest8}}, {{rest16be}}, {{rest16le}}, {{words:regs:8:10}}, {{var.name}}' };
 
 function templateError(
   code: CodecError['code'],
@@ -108,7 +189,10 @@ function literalParts(t: string, start: number, end: number, out: TemplatePart[]
 
 function placeholder(t: string, at: number, inner: string, out: TemplatePart[]): void {
   const name = inner.trim();
-  if (/^hex:/i.test(name)) {
+  const shared = sharedPlaceholder(t, at, inner, 'text');
+  if (shared) {
+    out.push(shared);
+  } else if (/^hex:/i.test(name)) {
     const from = at + 2 + inner.indexOf(':') + 1;
     const bytes = atOffset(t, from, t.slice(from, at + 2 + inner.length), parseHex);
     if (bytes.length === 0) {
@@ -196,7 +280,7 @@ function parseHexTemplate(t: string): TemplatePart[] {
   while (i >= 0) {
     const close = t.indexOf('}}', i + 2);
     const inner = close < 0 ? '' : t.slice(i + 2, close).trim();
-    const counter = COUNTERS[inner];
+    const counter = close < 0 ? undefined : (COUNTERS[inner] ?? sharedPlaceholder(t, i, t.slice(i + 2, close), 'hex'));
     if (!counter) {
       const written = close < 0 ? '{{' : `{{${inner}}}`;
       throw templateError('BAD_HEX', t, i, (pos) => say('template.hexPlaceholder', { written, pos, ...HEX_COUNTERS }), written);
@@ -218,9 +302,27 @@ export function parseTemplate(template: string, mode: 'text' | 'hex'): TemplateP
   return mode === 'hex' ? parseHexTemplate(template) : parseTextTemplate(template);
 }
 
-/** The capture parts of a template, for checking them against the rule's match. */
+/**
+ * The capture parts of a template, for checking them against the rule's
+ * match; a {{var.$1}} counts as a use of its capture.
+ */
 export function templateCaptures(parts: readonly TemplatePart[]): Extract<TemplatePart, { kind: 'capture' }>[] {
-  return parts.filter((p): p is Extract<TemplatePart, { kind: 'capture' }> => p.kind === 'capture');
+  const out: Extract<TemplatePart, { kind: 'capture' }>[] = [];
+  for (const p of parts) {
+    if (p.kind === 'capture') out.push(p);
+    else if (p.kind === 'peervar' && p.ref !== undefined) out.push({ kind: 'capture', ref: p.ref, at: p.at, written: p.written });
+  }
+  return out;
+}
+
+/** The variables a template reads by a fixed name ({{var.user}}, {{words:regs:…}}), with where. */
+export function templateVars(parts: readonly TemplatePart[]): { name: string; at: number; written: string }[] {
+  const out: { name: string; at: number; written: string }[] = [];
+  for (const p of parts) {
+    if (p.kind === 'peervar' && p.name !== undefined) out.push({ name: p.name, at: p.at, written: p.written });
+    else if (p.kind === 'words') out.push({ name: p.name, at: p.at, written: p.written });
+  }
+  return out;
 }
 
 /** Separators allowed between hex-pattern bytes: the same as in hex send. */

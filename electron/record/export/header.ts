@@ -20,6 +20,8 @@ export interface HeaderFacts {
   /** when the export was made, already formatted in the export's time zone */
   madeAt: string;
   timeZone: 'local' | 'utc';
+  /** the session runs over TLS: the bytes are the decrypted application data */
+  tls?: boolean;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -34,6 +36,7 @@ const EN: Lines = (f) => {
       `Wirebench log export of session '${f.session}' (${f.transport.toUpperCase()}), made ${f.madeAt} (${tz})`,
       `${count(f.messages)} message${f.messages === 1 ? '' : 's'}, received (RX) and sent (TX), oldest first` +
         (f.dropped > 0 ? `; ${count(f.dropped)} older messages had already been dropped by the log's size limit` : ''),
+      ...(f.tls ? ['TLS session: these are the DECRYPTED application data, as sent and received inside TLS, not the encrypted bytes on the wire'] : []),
     ],
     text:
       `Each line: time (${tz}), RX or TX, the other end, (length in bytes), then ${decoded}; ` +
@@ -52,6 +55,7 @@ const ZH_CN: Lines = (f) => {
       `Wirebench 日志导出：会话“${f.session}”（${f.transport.toUpperCase()}），导出于 ${f.madeAt}（${tz}）`,
       `共 ${count(f.messages)} 条消息，包括接收（RX）和发送（TX），按时间先后排列` +
         (f.dropped > 0 ? `；另有 ${count(f.dropped)} 条较早的消息已因日志大小上限被丢弃` : ''),
+      ...(f.tls ? ['TLS 会话：这里是在 TLS 内部收发的【已解密】应用数据，不是线路上的加密字节'] : []),
     ],
     text:
       `每行依次为：时间（${tz}）、RX 或 TX、对端地址、（长度，字节），然后是${decoded}；` +

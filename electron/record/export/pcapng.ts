@@ -76,7 +76,11 @@ function block(type: number, body: Buffer): Buffer {
 }
 
 /** Section Header Block (version 1.0, section length unknown) followed by the one Interface Description Block. */
-function pcapngHeader(): Buffer {
+/** The section comment of a TLS session's file: the payload is decrypted application data. */
+export const TLS_PCAPNG_COMMENT =
+  'TLS session: the TCP payload in this file is the DECRYPTED application data Wirebench sent and received inside TLS; there are no TLS records, handshakes or encryption here.';
+
+function pcapngHeader(tls = false): Buffer {
   const shbFixed = Buffer.alloc(16);
   shbFixed.writeUInt32LE(BYTE_ORDER_MAGIC, 0);
   shbFixed.writeUInt16LE(1, 4); // major
@@ -89,6 +93,7 @@ function pcapngHeader(): Buffer {
       shbFixed,
       options([
         option(OPT_COMMENT, utf8('Exported by Wirebench from socket data: IP, TCP and UDP headers are synthesized; sequence numbers are not the ones on the wire.')),
+        ...(tls ? [option(OPT_COMMENT, utf8(TLS_PCAPNG_COMMENT))] : []),
         option(SHB_USERAPPL, utf8('Wirebench')),
       ]),
     ]),
@@ -208,9 +213,12 @@ export class PcapngEncoder {
   private readonly nextSeq = new Map<string, number>();
   private ipId = 0;
 
+  /** `tls`: the file holds a TLS session's decrypted data (a second section comment says so). */
+  constructor(private readonly tls = false) {}
+
   /** Section Header Block + Interface Description Block: the first bytes of the file. */
   header(): Buffer {
-    return pcapngHeader();
+    return pcapngHeader(this.tls);
   }
 
   /** One or more Enhanced Packet Blocks for one record. */

@@ -47,6 +47,8 @@ export interface ExportOptions {
   header?: Omit<HeaderFacts, 'madeAt' | 'timeZone' | 'encoding'> & { madeAt: number };
   /** the language of the header lines (default English) */
   language?: ExportLanguage;
+  /** a TLS session: pcapng gets a comment saying the payload is decrypted application data */
+  tls?: boolean;
 }
 
 function writeFailed(e: unknown): WbError {
@@ -179,9 +181,9 @@ function textWriter(out: Writable, preamble: string, format: (rec: ExportMessage
   };
 }
 
-function pcapngWriter(out: Writable): ExportWriter {
+function pcapngWriter(out: Writable, tls = false): ExportWriter {
   const o = new Out(out);
-  const enc = new PcapngEncoder();
+  const enc = new PcapngEncoder(tls);
   let started = false;
   const start = (): Buffer[] => {
     if (started) return [];
@@ -267,7 +269,7 @@ export function createExportWriter(format: ExportFormat, out: Writable, opts: Ex
         return `${JSON.stringify(obj)}\n`;
       });
     case 'pcapng':
-      return pcapngWriter(out);
+      return pcapngWriter(out, opts.tls);
     default: {
       const never: never = format;
       throw new WbError('INVALID_ARGUMENT', say('export.unknownFormat', { format: String(never) }), { field: 'format' });

@@ -188,7 +188,7 @@ const automationEn = {
   },
   capture: {
     toggle: 'Save received data',
-    perPeer: 'One file per client',
+    perPeer: 'One file per client or source',
     files: 'Capture files',
     filesN: '{n} files · {size}',
     noFiles: 'No files yet',

@@ -188,7 +188,7 @@ const automationZh: Widen<typeof automationEn> = {
   },
   capture: {
     toggle: '保存接收数据',
-    perPeer: '每个客户端一个文件',
+    perPeer: '每个客户端或来源一个文件',
     files: '保存的文件',
     filesN: '{n} 个文件 · {size}',
     noFiles: '还没有文件',

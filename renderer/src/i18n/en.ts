@@ -7,11 +7,19 @@
 import automationEn from './automation.en';
 import composeEn from './compose.en';
 import viewEn from './view.en';
+import papercutsEn from './papercuts.en';
+import a11yEn from './a11y.en';
+import udplogEn from './udplog.en';
+import dialogueEn from './dialogue.en';
 
 const en = {
   ...automationEn,
   ...composeEn,
   ...viewEn,
+  ...papercutsEn,
+  ...a11yEn,
+  ...udplogEn,
+  ...dialogueEn,
   /** which language this table is (reasons.ts reads it through `t`) */
   meta: { locale: 'en' },
   app: {
@@ -245,6 +253,9 @@ const en = {
     MAX_CLIENTS: 'Too many clients',
     WRITE_FAILED: 'Write failed',
     SOCKET_ERROR: 'Socket error',
+    TLS_CONFIG: 'TLS settings refused',
+    TLS_HANDSHAKE: 'TLS handshake failed',
+    TLS_VERIFY: 'Certificate not verified',
     INTERNAL: 'Internal error',
   },
   log: {

@@ -3,11 +3,19 @@ import type { MessageSchema } from './en';
 import automationZh from './automation.zh-CN';
 import composeZh from './compose.zh-CN';
 import viewZh from './view.zh-CN';
+import papercutsZh from './papercuts.zh-CN';
+import a11yZh from './a11y.zh-CN';
+import udplogZh from './udplog.zh-CN';
+import dialogueZh from './dialogue.zh-CN';
 
 const zhCN: MessageSchema = {
   ...automationZh,
   ...composeZh,
   ...viewZh,
+  ...papercutsZh,
+  ...a11yZh,
+  ...udplogZh,
+  ...dialogueZh,
   meta: { locale: 'zh-CN' },
   app: {
     title: 'Wirebench 网络调试助手',
@@ -240,6 +248,9 @@ const zhCN: MessageSchema = {
     MAX_CLIENTS: '客户端数量已达上限',
     WRITE_FAILED: '写入失败',
     SOCKET_ERROR: '套接字错误',
+    TLS_CONFIG: 'TLS 设置被拒绝',
+    TLS_HANDSHAKE: 'TLS 握手失败',
+    TLS_VERIFY: '证书未通过验证',
     INTERNAL: '内部错误',
   },
   log: {
@@ -247,11 +258,11 @@ const zhCN: MessageSchema = {
     toolbar: '日志工具',
     viewText: '文本视图',
     viewHex: '十六进制视图',
-    viewBoth: '文本和十六进制',
+    viewBoth: '混合（文本和十六进制）',
     search: '搜索日志',
     searchPlaceholder: '搜索文本',
     searchHexPlaceholder: '搜索字节，如 0D 0A',
-    hexSearch: '按十六进制搜索',
+    hexSearch: '按 HEX（十六进制）搜索',
     searchBadHex: '搜索：第 {pos} 个字符“{char}”不是有效的十六进制',
     dirFilter: '方向',
     dir: { rx: '接收', tx: '发送', info: '信息', error: '错误' },

@@ -152,6 +152,14 @@ export const useSessionsStore = defineStore('sessions', () => {
         case 'capture.updated':
           put({ ...s, capture: ev.capture });
           break;
+        case 'rules.stats': {
+          // the dialogue state of each peer (reply rules with states)
+          const states = ev.peerStates;
+          if (states && s.peers.some((p) => (states[p.peerId] ?? 'start') !== p.ruleState)) {
+            put({ ...s, peers: s.peers.map((p) => ({ ...p, ruleState: states[p.peerId] ?? 'start' })) });
+          }
+          break;
+        }
         case 'counters': {
           // an event carries only the peers whose counters changed: merge them, keeping only peers still connected
           const peers: Record<string, Counters> = {};

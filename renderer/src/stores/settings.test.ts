@@ -54,14 +54,29 @@ describe('settings store', () => {
     expect(parseSettings(JSON.stringify({ defaultView: 'binary', logTime: 'yes', sidebarCollapsed: 1 }))).toEqual(defaultSettings());
   });
 
-  it('cycles the theme light → dark → system', () => {
+  it('the theme button changes the look at its first click: on a light system, system → dark → light → system', () => {
     const s = useSettingsStore();
-    s.update({ theme: 'light' });
+    s.systemDark = false;
+    expect(s.theme).toBe('system');
+    expect(s.isDark).toBe(false);
+    const seen: Array<[string, boolean]> = [];
+    for (let i = 0; i < 3; i++) {
+      expect(s.nextTheme).not.toBe(s.theme);
+      s.cycleTheme();
+      seen.push([s.theme, s.isDark]);
+    }
+    expect(seen).toEqual([['dark', true], ['light', false], ['system', false]]);
+  });
+
+  it('on a dark system the first click goes to light', () => {
+    const s = useSettingsStore();
+    s.systemDark = true;
+    expect(s.isDark).toBe(true);
     s.cycleTheme();
-    expect(s.theme).toBe('dark');
+    expect([s.theme, s.isDark]).toEqual(['light', false]);
+    s.cycleTheme();
+    expect([s.theme, s.isDark]).toEqual(['dark', true]);
     s.cycleTheme();
     expect(s.theme).toBe('system');
-    s.cycleTheme();
-    expect(s.theme).toBe('light');
   });
 });

@@ -159,10 +159,22 @@ export const useSettingsStore = defineStore('settings', () => {
     rateChart.value = next.rateChart;
   }
 
-  /** Cycle light → dark → system, for the header button. */
+  /**
+   * Where the theme button goes next. Its first click always changes what is
+   * shown: from "follow system" to the opposite of the system's look, then to
+   * the system's look chosen explicitly, then back to following the system
+   * (on a light system: system → dark → light → system).
+   */
+  const nextTheme = computed<ThemeMode>(() => {
+    const systemLook = systemDark.value ? 'dark' : 'light';
+    const opposite = systemDark.value ? 'light' : 'dark';
+    if (theme.value === 'system') return opposite;
+    return theme.value === opposite ? systemLook : 'system';
+  });
+
+  /** The header button: one step of {@link nextTheme}. */
   function cycleTheme(): void {
-    const i = THEMES.indexOf(theme.value);
-    theme.value = THEMES[(i + 1) % THEMES.length] ?? 'system';
+    theme.value = nextTheme.value;
   }
 
   function reset(): void {
@@ -183,6 +195,9 @@ export const useSettingsStore = defineStore('settings', () => {
     rateChart,
     locale,
     isDark,
+    /** the OS asks for a dark look (what "follow system" shows) */
+    systemDark,
+    nextTheme,
     update,
     cycleTheme,
     reset,
