@@ -6,7 +6,7 @@ import App from './App.vue';
 import { applyLocale, createAppI18n } from './i18n';
 import { createBridge } from './bridge';
 import { useSettingsStore } from './stores/settings';
-import { useSessionsStore } from './stores/sessions';
+import { useEventRouter } from './stores/router';
 
 const app = createApp(App);
 const pinia = createPinia();
@@ -21,5 +21,5 @@ watch(
   { immediate: true },
 );
 
-useSessionsStore(pinia).connect(createBridge());
+useEventRouter(pinia).connect(createBridge());
 app.mount('#app');

@@ -6,7 +6,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { ok, zeroCounters, type SessionConfig, type SessionInfo } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
-import { useSessionsStore } from '../stores/sessions';
+import { useEventRouter } from '../stores/router';
 import FramingEditor from './FramingEditor.vue';
 import NewSessionDialog from './NewSessionDialog.vue';
 
@@ -38,7 +38,7 @@ describe('new-session dialog', () => {
     const bridge = new FakeBridge()
       .on('system.interfaces', () => ok([]))
       .on('session.open', ({ config }) => ok(udpInfo(`s${++opened}`, config as SessionConfig)));
-    useSessionsStore().connect(bridge, { rates: false });
+    useEventRouter().connect(bridge, { rates: false });
     wrapper = mount(NewSessionDialog, { props: { show: true }, global: { plugins: [pinia, createAppI18n('en')] }, attachTo: document.body });
     await flushPromises();
     document.querySelector<HTMLInputElement>('input[type="radio"][value="udp"]')?.click();

@@ -11,7 +11,7 @@ import { err, ok, say, type ProfileSummary } from '../../../shared/protocol';
 import { applyLocale, createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
 import { openedEvent, serverInfo } from '../stores/automation.test-util';
-import { useSessionsStore } from '../stores/sessions';
+import { useEventRouter } from '../stores/router';
 import ProfilesDialog from './ProfilesDialog.vue';
 import RuleEditor from './RuleEditor.vue';
 import RulesPanel from './RulesPanel.vue';
@@ -20,7 +20,7 @@ function setup() {
   const pinia = createPinia();
   setActivePinia(pinia);
   const bridge = new FakeBridge();
-  useSessionsStore().connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   return { pinia, bridge };
 }
 

@@ -6,7 +6,7 @@ import { err, ok, ruleSetSchema } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
 import { openedEvent, serverInfo } from '../stores/automation.test-util';
-import { useSessionsStore } from '../stores/sessions';
+import { useEventRouter } from '../stores/router';
 import RulesPanel from './RulesPanel.vue';
 
 const rules = ruleSetSchema.parse({
@@ -18,7 +18,7 @@ async function mountPanel() {
   setActivePinia(pinia);
   const bridge = new FakeBridge();
   bridge.on('rules.stats', () => ok([{ ruleId: 'a', hits: 7, errors: 0, lastMatchAt: 1, lastMatchText: 'hi there' }]));
-  useSessionsStore().connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   bridge.emit([openedEvent({ ...serverInfo('s1'), rules })]);
   const w = mount(RulesPanel, {
     props: { sessionId: 's1', show: false },

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { zeroCounters, type SessionInfo } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
-import { useSessionsStore } from '../stores/sessions';
+import { useEventRouter } from '../stores/router';
 import SessionList from './SessionList.vue';
 
 const info = (name: string): SessionInfo => ({
@@ -25,8 +25,8 @@ describe('SessionList', () => {
   it('shows bidi controls in a name as escapes, isolated, in the list, its tooltip and the remove button', () => {
     const pinia = createPinia();
     setActivePinia(pinia);
-    useSessionsStore().connect(new FakeBridge(), { rates: false });
-    useSessionsStore().apply([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info('invoice\u202Efdp.exe') }]);
+    useEventRouter().connect(new FakeBridge(), { rates: false });
+    useEventRouter().applyBatch([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info('invoice\u202Efdp.exe') }]);
     const w = mount(SessionList, { global: { plugins: [pinia, createAppI18n('en')] } });
     const name = w.find('.wb-stext');
     expect(name.element.tagName).toBe('BDI');
@@ -40,8 +40,8 @@ describe('SessionList', () => {
   it('as a rail: badges only, the name still in the tab\'s accessible name', () => {
     const pinia = createPinia();
     setActivePinia(pinia);
-    useSessionsStore().connect(new FakeBridge(), { rates: false });
-    useSessionsStore().apply([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info('PLC \u2067gateway') }]);
+    useEventRouter().connect(new FakeBridge(), { rates: false });
+    useEventRouter().applyBatch([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info('PLC \u2067gateway') }]);
     const w = mount(SessionList, { props: { compact: true }, global: { plugins: [pinia, createAppI18n('en')] } });
     expect(w.find('.wb-sbody').exists()).toBe(false);
     expect(w.find('[role="tab"]').text()).toContain('PLC \\u2067gateway (TCP client, Connected)');

@@ -9,7 +9,7 @@ import LogView from '../components/LogView.vue';
 import { createAppI18n } from '../i18n';
 import { FakeBridge, FakeLog, type FakeRowInput } from '../stores/fake-bridge.test-util';
 import { useLogStore } from '../stores/logs';
-import { useSessionsStore } from '../stores/sessions';
+import { useEventRouter } from '../stores/router';
 import { useSettingsStore } from '../stores/settings';
 import { WRAP_ROW_BYTES } from './full-rows';
 
@@ -47,7 +47,7 @@ function mountView() {
   setActivePinia(pinia);
   const bridge = new FakeBridge();
   const record = new FakeLog(bridge);
-  useSessionsStore().connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   bridge.emit([{ type: 'session.opened', ts: 1, sessionId: 's1', info }]);
   const w = mount(LogView, { props: { sessionId: 's1' }, global: { plugins: [pinia, createAppI18n('en')] }, attachTo: document.body });
   const grid = w.find('[role="grid"]');

@@ -9,7 +9,7 @@ import LogView from '../components/LogView.vue';
 import { createAppI18n } from '../i18n';
 import { FakeBridge, FakeLog, type FakeRowInput } from '../stores/fake-bridge.test-util';
 import { useLogStore } from '../stores/logs';
-import { useSessionsStore } from '../stores/sessions';
+import { useEventRouter } from '../stores/router';
 import { MAX_CONTENT_PX } from './use-log-rows';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
@@ -62,7 +62,7 @@ function mountView(opts: { layout?: boolean } = {}) {
   setActivePinia(pinia);
   const bridge = new FakeBridge();
   const record = new FakeLog(bridge);
-  useSessionsStore().connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   bridge.emit([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info() }]);
   const w = mount(LogView, { props: { sessionId: 's1' }, global: { plugins: [pinia, createAppI18n('en')] }, attachTo: document.body });
   const grid = w.find('[role="grid"]').element as HTMLElement;
@@ -119,7 +119,7 @@ describe('LogView', () => {
     setActivePinia(pinia);
     const bridge = new FakeBridge();
     const record = new FakeLog(bridge);
-    useSessionsStore().connect(bridge, { rates: false });
+    useEventRouter().connect(bridge, { rates: false });
     bridge.emit([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info() }]);
     const w = mount(LogView, { props: { sessionId: 's1' }, global: { plugins: [pinia, createAppI18n('zh-CN')] }, attachTo: document.body });
     record.append(

@@ -63,7 +63,7 @@ describe('the log store remembers each session view across reloads', () => {
 
   it('a reloaded page shows each session as it was; a new session starts in the settings view', () => {
     let logs = useLogStore();
-    logs.ingest([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info('s1', 100) }]);
+    logs.apply([{ type: 'session.opened', ts: 1, sessionId: 's1', info: info('s1', 100) }]);
     expect(logs.mode('s1')).toBe('both');
     logs.setMode('s1', 'text');
     logs.setWrap('s1', true);

@@ -7,11 +7,12 @@ import { openedEvent, serverInfo } from './automation.test-util';
 import { TRANSFER_CHUNK, useAutomationStore } from './automation';
 import { useComposeStore } from './compose';
 import { useSessionsStore } from './sessions';
+import { useEventRouter } from './router';
 
 function setup() {
   const bridge = new FakeBridge();
   const sessions = useSessionsStore();
-  sessions.connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   const automation = useAutomationStore();
   const compose = useComposeStore();
   bridge.emit([openedEvent(serverInfo('s1'))]);

@@ -314,7 +314,8 @@ export const useAutomationStore = defineStore('automation', () => {
     triggerRef(schedules);
   }
 
-  function ingest(events: NetEvent[]): void {
+  /** One batch of events, from the event router (after the sessions and log stores). */
+  function apply(events: readonly NetEvent[]): void {
     for (const ev of events) {
       switch (ev.type) {
         case 'rules.stats':
@@ -337,9 +338,9 @@ export const useAutomationStore = defineStore('automation', () => {
       }
     }
   }
-  sessions.onBatch(ingest);
 
   return {
+    apply,
     quick,
     sequences,
     savedVersion,
@@ -375,6 +376,5 @@ export const useAutomationStore = defineStore('automation', () => {
     statsOf,
     loadRuleStats,
     setRules,
-    ingest,
   };
 });

@@ -10,6 +10,7 @@ import { SEND_SAVE_DEBOUNCE_MS, useComposeStore } from './compose';
 import { FakeBridge } from './fake-bridge.test-util';
 import { useProfilesStore, WORKSPACE_DEBOUNCE_MS } from './profiles';
 import { useSessionsStore } from './sessions';
+import { useEventRouter } from './router';
 
 const flush = async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -22,7 +23,7 @@ function setup(live: SessionInfo[] = [], saved: Profile | null = null) {
   bridge.on('workspace.get', () => ok(saved));
   bridge.on('workspace.save', () => ok(null));
   const sessions = useSessionsStore();
-  sessions.connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   return { bridge, sessions, compose: useComposeStore(), profiles: useProfilesStore() };
 }
 

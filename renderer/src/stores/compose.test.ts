@@ -9,6 +9,7 @@ import { SEND_SAVE_DEBOUNCE_MS, useComposeStore } from './compose';
 import { FakeBridge } from './fake-bridge.test-util';
 import { SEND_KEY_PREFIX, SEND_KEEP, prune, readSend, writeSend } from './send-storage';
 import { useSessionsStore } from './sessions';
+import { useEventRouter } from './router';
 import { useSettingsStore } from './settings';
 
 const gbkServer = (id: string, createdAt: number, name = 'PLC'): SessionInfo => {
@@ -22,7 +23,7 @@ function page(live: SessionInfo[]) {
   setActivePinia(createPinia());
   const bridge = new FakeBridge();
   const sessions = useSessionsStore();
-  sessions.connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   bridge.emit(live.map(openedEvent));
   return { bridge, sessions, compose: useComposeStore() };
 }

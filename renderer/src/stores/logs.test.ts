@@ -46,7 +46,7 @@ function setup() {
   useBridgeStore().attach(bridge);
   const logs = useLogStore();
   // the log store knows a session from session.opened (or a re-sync)
-  logs.ingest([
+  logs.apply([
     { type: 'session.opened', ts: 1, sessionId: 's1', info: info('s1') },
     { type: 'session.opened', ts: 1, sessionId: 's2', info: info('s2') },
   ]);
@@ -72,13 +72,13 @@ describe('useLogStore', () => {
     const { record, logs, fill } = setup();
     fill('s1', 3);
     record.append('s1', { dir: 'tx', bytes: 'ping', remote: B });
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 4 });
     expect(texts('s1', 1, 4)).toEqual(['m1', 'm2', 'm3', 'ping']);
     expect(logs.row('s1', 4)?.dir).toBe('tx');
     expect(logs.peersOf('s1')).toEqual(['127.0.0.1:5000', '[::1]:6000']);
     fill('s1', 100);
-    logs.ingest([record.tail('s1', 64)]);
+    logs.apply([record.tail('s1', 64)]);
     expect(logs.bounds('s1').lastSeq).toBe(104);
     expect(logs.skipped('s1')).toBe(36);
     expect(logs.row('s1', 40)).toBeUndefined(); // skipped: in the record, not here
@@ -88,7 +88,7 @@ describe('useLogStore', () => {
   it('keeps the bytes a tail row holds (at most 1024) and its full size', () => {
     const { record, logs } = setup();
     record.append('s1', { dir: 'rx', bytes: new Uint8Array(5000).fill(65) });
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     const row = logs.row('s1', 1)!;
     expect(row.size).toBe(5000);
     expect(row.bytes!.length).toBe(1024);
@@ -98,14 +98,14 @@ describe('useLogStore', () => {
     const { record, logs, fill } = setup();
     const v0 = logs.version('s1');
     fill('s1', 1);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     fill('s1', 1);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     expect(logs.version('s1')).toBe(v0);
     logs.flush();
     expect(logs.version('s1')).toBe(v0 + 1);
     fill('s1', 1);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     await sleep(40);
     expect(logs.version('s1')).toBe(v0 + 2);
   });
@@ -113,7 +113,7 @@ describe('useLogStore', () => {
   it('after a re-sync each view opens at the tail: bounds from SessionInfo.log and one log.read without fromSeq', async () => {
     const { record, logs, reads, fill } = setup();
     fill('s1', 500);
-    logs.ingest([record.tail('s1', 10)]);
+    logs.apply([record.tail('s1', 10)]);
     await logs.reset([info('s1', { log: record.bounds('s1') }), info('s2', { log: { firstSeq: 1, lastSeq: 0 } })]);
     expect(reads()).toEqual([
       { sessionId: 's1', count: OPEN_ROWS },
@@ -127,7 +127,7 @@ describe('useLogStore', () => {
   it('reads the rows a view wants and lacks: debounced, one request in flight, the latest want next', async () => {
     const { record, logs, reads, fill } = setup();
     fill('s1', 1000);
-    logs.ingest([record.tail('s1', 10)]);
+    logs.apply([record.tail('s1', 10)]);
     record.holdReads = true;
     logs.want('s1', { from: 100, to: 110 }, { kind: 'range', from: 90, to: 120 }, false);
     logs.want('s1', { from: 101, to: 111 }, { kind: 'range', from: 91, to: 121 }, false); // same burst: one request
@@ -153,10 +153,10 @@ describe('useLogStore', () => {
   it('following: no request while the tail brings the rows on screen; rows it lacks are read even while the tail keeps moving', async () => {
     const { record, logs, reads, fill } = setup();
     fill('s1', 100);
-    logs.ingest([record.tail('s1')]); // 37…100
+    logs.apply([record.tail('s1')]); // 37…100
     for (let i = 0; i < 10; i++) {
       fill('s1', 3);
-      logs.ingest([record.tail('s1')]);
+      logs.apply([record.tail('s1')]);
       const { lastSeq } = logs.bounds('s1');
       logs.want('s1', { from: lastSeq - 20, to: lastSeq }, { kind: 'range', from: lastSeq - 20, to: lastSeq }, true);
       await sleep(20);
@@ -166,7 +166,7 @@ describe('useLogStore', () => {
     const t0 = Date.now();
     for (let i = 0; i < 40 && reads().length === 0; i++) {
       fill('s1', 3);
-      logs.ingest([record.tail('s1')]);
+      logs.apply([record.tail('s1')]);
       const { lastSeq } = logs.bounds('s1');
       logs.want('s1', { from: 1, to: lastSeq }, { kind: 'range', from: 1, to: lastSeq }, true); // 1…36 never came with a tail
       await sleep(20);
@@ -179,7 +179,7 @@ describe('useLogStore', () => {
   it('reads only the missing part, follows a 4 MiB-capped answer with the rest, and never loops on rows that are gone', async () => {
     const { record, logs, reads, fill } = setup();
     fill('s1', 300);
-    logs.ingest([record.tail('s1', 50)]); // 251…300 cached
+    logs.apply([record.tail('s1', 50)]); // 251…300 cached
     record.answerLimitBytes = 1; // one row per answer
     logs.want('s1', { from: 245, to: 260 }, { kind: 'range', from: 245, to: 260 }, false);
     await until(() => logs.row('s1', 250) !== undefined);
@@ -198,7 +198,7 @@ describe('useLogStore', () => {
   it('reads the exact seqs of a filtered view', async () => {
     const { record, logs, reads, fill } = setup();
     fill('s1', 100);
-    logs.ingest([record.tail('s1', 1)]);
+    logs.apply([record.tail('s1', 1)]);
     logs.want('s1', { from: 10, to: 50 }, { kind: 'seqs', seqs: [10, 20, 30, 40, 50, 100] }, false);
     await until(() => logs.row('s1', 50) !== undefined);
     expect(reads()).toEqual([{ sessionId: 's1', seqs: [10, 20, 30, 40, 50], count: 5 }]);
@@ -208,12 +208,12 @@ describe('useLogStore', () => {
   it('a change of the receive encoding drops the cached rows and reads the window again, decoded the new way', async () => {
     const { record, logs, reads, fill } = setup();
     fill('s1', 20);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     logs.want('s1', { from: 1, to: 20 }, { kind: 'range', from: 1, to: 20 }, false);
     await sleep(60);
     expect(reads()).toHaveLength(0);
     record.decode = (b) => new TextDecoder().decode(b).toUpperCase();
-    logs.ingest([{ type: 'session.updated', ts: 2, sessionId: 's1', info: info('s1', { log: record.bounds('s1') }, 'gbk') }]);
+    logs.apply([{ type: 'session.updated', ts: 2, sessionId: 's1', info: info('s1', { log: record.bounds('s1') }, 'gbk') }]);
     expect(logs.row('s1', 5)).toBeUndefined();
     await until(() => logs.row('s1', 20) !== undefined);
     expect(reads()).toEqual([{ sessionId: 's1', fromSeq: 1, count: 20 }]);
@@ -223,12 +223,12 @@ describe('useLogStore', () => {
   it('drops an answer made before the cache was invalidated', async () => {
     const { record, logs, fill } = setup();
     fill('s1', 20);
-    logs.ingest([record.tail('s1', 1)]);
+    logs.apply([record.tail('s1', 1)]);
     record.holdReads = true;
     logs.want('s1', { from: 1, to: 10 }, { kind: 'range', from: 1, to: 10 }, false);
     await sleep(50);
     record.decode = (b) => `new:${new TextDecoder().decode(b)}`;
-    logs.ingest([{ type: 'session.updated', ts: 2, sessionId: 's1', info: info('s1', {}, 'gbk') }]);
+    logs.apply([{ type: 'session.updated', ts: 2, sessionId: 's1', info: info('s1', {}, 'gbk') }]);
     record.holdReads = false;
     record.releaseReads(); // decoded the new way already, but asked for before the change: dropped, read again
     await until(() => logs.row('s1', 1) !== undefined);
@@ -238,7 +238,7 @@ describe('useLogStore', () => {
   it('clear asks the engine (log.clear): the view starts after the last row', async () => {
     const { bridge, record, logs, fill } = setup();
     fill('s1', 10);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     logs.setPaused('s1', true);
     expect(await logs.clear('s1')).toBe(true);
     expect(bridge.callsOf('log.clear')).toEqual([{ sessionId: 's1' }]);
@@ -246,14 +246,14 @@ describe('useLogStore', () => {
     expect(logs.row('s1', 10)).toBeUndefined();
     expect(logs.pausedAt('s1')).toBe(10);
     fill('s1', 2);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     expect(texts('s1', 11, 12)).toEqual(['m11', 'm12']);
   });
 
   it('the details row is read whole (up to 16 MiB), not from the cache', async () => {
     const { record, logs, reads } = setup();
     record.append('s1', { dir: 'rx', bytes: new Uint8Array(3000).fill(66) });
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     const r = await logs.fullRow('s1', 1);
     expect(r.ok && r.data?.bytes?.length).toBe(3000);
     expect(reads()).toEqual([{ sessionId: 's1', seqs: [1], count: 1, byteLimit: LOG_ROW_BYTES_MAX }]);
@@ -263,14 +263,14 @@ describe('useLogStore', () => {
   it('shows the engine pausing reads; session.removed forgets everything', () => {
     const { record, logs, fill } = setup();
     fill('s1', 2);
-    logs.ingest([record.tail('s1'), { type: 'session.readPaused', ts: 1, sessionId: 's1', paused: true }]);
+    logs.apply([record.tail('s1'), { type: 'session.readPaused', ts: 1, sessionId: 's1', paused: true }]);
     expect(logs.readPaused('s1')).toBe(true);
-    logs.ingest([{ type: 'session.readPaused', ts: 2, sessionId: 's1', paused: false }]);
+    logs.apply([{ type: 'session.readPaused', ts: 2, sessionId: 's1', paused: false }]);
     expect(logs.readPaused('s1')).toBe(false);
-    logs.ingest([{ type: 'session.removed', ts: 3, sessionId: 's1' }]);
+    logs.apply([{ type: 'session.removed', ts: 3, sessionId: 's1' }]);
     expect(logs.row('s1', 1)).toBeUndefined();
     fill('s1', 1);
-    logs.ingest([record.tail('s1')]); // a late tail of the removed session: dropped
+    logs.apply([record.tail('s1')]); // a late tail of the removed session: dropped
     expect(logs.row('s1', 3)).toBeUndefined();
     expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 0 });
     expect(logs.cache.bytes).toBe(0);
@@ -279,26 +279,26 @@ describe('useLogStore', () => {
   it('counts unread messages of inactive sessions from the counters, reset on activation', () => {
     const { logs } = setup();
     logs.setActive('s1');
-    logs.ingest([counters('s1', 5), counters('s2', 2, 1)]);
+    logs.apply([counters('s1', 5), counters('s2', 2, 1)]);
     expect(logs.unread('s1')).toBe(0);
     expect(logs.unread('s2')).toBe(3);
-    logs.ingest([counters('s2', 4, 1)]);
+    logs.apply([counters('s2', 4, 1)]);
     expect(logs.unread('s2')).toBe(5);
     logs.setActive('s2');
     expect(logs.unread('s2')).toBe(0);
-    logs.ingest([counters('s1', 6)]);
+    logs.apply([counters('s1', 6)]);
     expect(logs.unread('s1')).toBe(1);
-    logs.ingest([counters('s1', 0)]); // counters reset
+    logs.apply([counters('s1', 0)]); // counters reset
     expect(logs.unread('s1')).toBe(0);
   });
 
   it('pause freezes the bound at the last seq while rows keep arriving', () => {
     const { record, logs, fill } = setup();
     fill('s1', 2);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     logs.setPaused('s1', true);
     fill('s1', 1);
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     expect(logs.pausedAt('s1')).toBe(2);
     expect(logs.bounds('s1').lastSeq).toBe(3);
     logs.setPaused('s1', false);
@@ -310,7 +310,7 @@ describe('useLogStore', () => {
     const payload = new Uint8Array(1000).fill(97);
     for (let batch = 0; batch < 400; batch++) {
       record.append('s1', ...Array.from({ length: 64 }, () => ({ dir: 'rx' as const, bytes: payload, remote: A })));
-      logs.ingest([record.tail('s1')]);
+      logs.apply([record.tail('s1')]);
     }
     expect(logs.bounds('s1').lastSeq).toBe(400 * 64);
     expect(logs.cache.bytes).toBeLessThanOrEqual(logs.cache.capacity);
@@ -321,7 +321,7 @@ describe('useLogStore', () => {
   it('wrapped rows on screen are read again with up to 64 KiB, once, and never go back to their first bytes', async () => {
     const { record, logs, reads } = setup();
     record.append('s1', { dir: 'rx', bytes: new Uint8Array(3000).fill(67) }, { dir: 'rx', bytes: new Uint8Array(100_000).fill(68) });
-    logs.ingest([record.tail('s1')]);
+    logs.apply([record.tail('s1')]);
     expect(logs.row('s1', 1)!.bytes!.length).toBe(1024);
     logs.wantFull('s1', [1, 2]);
     logs.wantFull('s1', [1, 2]); // the same want again: one read
@@ -331,7 +331,7 @@ describe('useLogStore', () => {
     expect(logs.row('s1', 2)!.size).toBe(100_000);
     expect(reads()).toEqual([{ sessionId: 's1', seqs: [1, 2], count: 2, byteLimit: WRAP_ROW_BYTES }]);
     // a tail or read carrying the first 1024 bytes again does not replace the whole row
-    logs.ingest([{ ...record.tail('s1'), rows: [{ ...logs.row('s1', 1)!, bytes: new Uint8Array(1024) }] }]);
+    logs.apply([{ ...record.tail('s1'), rows: [{ ...logs.row('s1', 1)!, bytes: new Uint8Array(1024) }] }]);
     expect(logs.row('s1', 1)!.bytes!.length).toBe(3000);
     logs.wantFull('s1', [1, 2]);
     await sleep(60);

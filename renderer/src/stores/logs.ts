@@ -186,8 +186,8 @@ export const useLogStore = defineStore('logs', () => {
     }
   }
 
-  /** One batch of events: tails, bounds, counters (for unread), read pauses, removals. */
-  function ingest(events: readonly NetEvent[]): void {
+  /** One batch of events (from the event router, after the sessions store): tails, bounds, counters (for unread), read pauses, removals. */
+  function apply(events: readonly NetEvent[]): void {
     let skipped: Record<string, number> | null = null;
     let readPaused: Record<string, boolean> | null = null;
     unreadChanged = null;
@@ -391,9 +391,13 @@ export const useLogStore = defineStore('logs', () => {
     return peerKeys.value[id] ?? [];
   }
 
+  /** Whether the store keeps a log for the session (it forgets a removed one). */
+  const knows = (id: string): boolean => logs.has(id);
+
   return {
     active,
-    ingest,
+    apply,
+    knows,
     reset,
     bounds,
     row,

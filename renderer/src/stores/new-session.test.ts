@@ -6,7 +6,7 @@ import { ok } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import NewSessionDialog from '../components/NewSessionDialog.vue';
 import { FakeBridge } from './fake-bridge.test-util';
-import { useSessionsStore } from './sessions';
+import { useEventRouter } from './router';
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {
@@ -19,7 +19,7 @@ async function openDialog() {
   const pinia = createPinia();
   setActivePinia(pinia);
   const bridge = new FakeBridge().on('system.interfaces', () => ok([]));
-  useSessionsStore().connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   wrapper = mount(NewSessionDialog, {
     props: { show: true },
     global: { plugins: [pinia, createAppI18n('en')] },

@@ -8,9 +8,10 @@ import { openedEvent, serverInfo } from './automation.test-util';
 import { useAutomationStore } from './automation';
 import { useProfilesStore, WORKSPACE_DEBOUNCE_MS } from './profiles';
 import { useSessionsStore } from './sessions';
+import { useEventRouter } from './router';
 
 const flush = async () => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  for (let i = 0; i < 50; i++) await Promise.resolve();
   await nextTick();
 };
 
@@ -33,7 +34,7 @@ function setup(live: SessionInfo[], saved: Profile | null) {
   bridge.on('workspace.get', () => ok(saved));
   bridge.on('workspace.save', () => ok(null));
   const sessions = useSessionsStore();
-  sessions.connect(bridge, { rates: false });
+  useEventRouter().connect(bridge, { rates: false });
   const automation = useAutomationStore();
   const profiles = useProfilesStore();
   return { bridge, sessions, automation, profiles };
@@ -102,9 +103,8 @@ describe('profiles store', () => {
     const { bridge, automation, profiles } = setup([serverInfo('s1'), serverInfo('s2')], workspace(2));
     profiles.start();
     bridge.setState('open');
-    await flush();
+    await vi.waitFor(() => expect(automation.quickOf('s2')[0]?.name).toBe('Q1'));
     expect(profiles.offer).toBeNull();
-    expect(automation.quickOf('s2')[0]?.name).toBe('Q1');
   });
 
   it('saves the workspace about a second after a change, once per real change', async () => {

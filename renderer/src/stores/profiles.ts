@@ -11,6 +11,7 @@ import type { Profile, ProfileSummary, Result, SessionInfo } from '../../../shar
 import { useAutomationStore } from './automation';
 import { useBridgeStore } from './bridge';
 import { useComposeStore } from './compose';
+import { useEventRouter } from './router';
 import { useSessionsStore } from './sessions';
 
 export const WORKSPACE_NAME = 'workspace';
@@ -88,7 +89,7 @@ export const useProfilesStore = defineStore('profiles', () => {
     const r = await bridge.request('profile.apply', { profile }, { silent: true });
     if (r.ok) {
       restoreExtras(profile, r.data);
-      await sessions.resync();
+      await useEventRouter().resync();
       const last = r.data[r.data.length - 1];
       if (last) sessions.setActive(last.sessionId);
     }
@@ -142,13 +143,10 @@ export const useProfilesStore = defineStore('profiles', () => {
    * it; with live ones (a reloaded page), give their quick commands and
    * sequences back when the workspace describes the same sessions.
    */
-  async function checkWorkspace(): Promise<void> {
-    const [ws, live] = await Promise.all([
-      bridge.request('workspace.get', {}, { silent: true }),
-      bridge.request('session.list', {}, { silent: true }),
-    ]);
+  async function checkWorkspace(live: readonly SessionInfo[]): Promise<void> {
+    const ws = await bridge.request('workspace.get', {}, { silent: true });
     const profile = ws.ok ? ws.data : null;
-    const liveList = live.ok ? [...live.data].sort((a, b) => a.createdAt - b.createdAt) : [];
+    const liveList = [...live].sort((a, b) => a.createdAt - b.createdAt);
     if (profile) lastSaved = profileSignature({ ...profile, name: WORKSPACE_NAME });
     if (profile && profile.sessions.length > 0 && liveList.length === 0) {
       offer.value = profile;
@@ -177,20 +175,10 @@ export const useProfilesStore = defineStore('profiles', () => {
   }
 
   let started = false;
-  let checked = false;
-  /** Start watching: the workspace check on the first connection, then the automatic save. */
+  /** Start the automatic save (the workspace check comes with the first re-sync, from the event router). */
   function start(): void {
     if (started) return;
     started = true;
-    watch(
-      () => bridge.state,
-      (s) => {
-        if (s !== 'open' || checked) return;
-        checked = true;
-        void checkWorkspace();
-      },
-      { immediate: true },
-    );
     watch([() => sessions.list, () => automation.savedVersion, () => compose.savedVersion], scheduleSave);
   }
 

@@ -7,6 +7,7 @@ import { FakeBridge, FakeLog } from './fake-bridge.test-util';
 import { useBridgeStore } from './bridge';
 import { OPEN_ROWS, useLogStore } from './logs';
 import { useSessionsStore } from './sessions';
+import { useEventRouter } from './router';
 
 const ep = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
 
@@ -51,10 +52,10 @@ function setup() {
   const bridge = new FakeBridge();
   const sessions = useSessionsStore();
   const logs = useLogStore();
-  const ingest = vi.spyOn(logs, 'ingest');
+  const apply = vi.spyOn(logs, 'apply');
   const remove = vi.spyOn(logs, 'remove');
-  sessions.connect(bridge, { rates: false });
-  return { bridge, sessions, logs, ingest, remove };
+  useEventRouter().connect(bridge, { rates: false });
+  return { bridge, sessions, logs, apply, remove };
 }
 
 describe('sessions store', () => {
@@ -62,14 +63,14 @@ describe('sessions store', () => {
     setActivePinia(createPinia());
   });
 
-  it('applies session.opened, makes the first session active and forwards the whole batch to the log store', () => {
-    const { bridge, sessions, ingest } = setup();
+  it('applies session.opened, makes the first session active, and the router hands the whole batch to the log store', () => {
+    const { bridge, sessions, apply } = setup();
     const batch = [opened(info('s1')), opened(info('s2'))];
     bridge.emit(batch);
     expect(sessions.list.map((s) => s.sessionId)).toEqual(['s1', 's2']);
     expect(sessions.activeId).toBe('s1');
-    expect(ingest).toHaveBeenCalledTimes(1);
-    expect(ingest).toHaveBeenCalledWith(batch);
+    expect(apply).toHaveBeenCalledTimes(1);
+    expect(apply).toHaveBeenCalledWith(batch);
   });
 
   it('records status changes with their reason, the bound endpoint, and no duplicate history entry', () => {
@@ -138,17 +139,18 @@ describe('sessions store', () => {
   });
 
   it('on session.removed forgets the session, tells the log store and activates another one', () => {
-    const { bridge, sessions, remove } = setup();
+    const { bridge, sessions } = setup();
     bridge.emit([opened(info('s1')), opened(info('s2'))]);
     sessions.setActive('s2');
+    expect(useLogStore().knows('s2')).toBe(true);
     bridge.emit([{ type: 'session.removed', ts: 9, sessionId: 's2' }]);
     expect(sessions.get('s2')).toBeUndefined();
-    expect(remove).toHaveBeenCalledWith('s2');
+    expect(useLogStore().knows('s2')).toBe(false);
     expect(sessions.activeId).toBe('s1');
   });
 
   it('re-syncs from session.list on every open state and drops sessions the engine no longer has', async () => {
-    const { bridge, sessions, remove } = setup();
+    const { bridge, sessions } = setup();
     bridge.emit([opened(info('s1')), opened(info('s2'))]);
     sessions.setActive('s2');
     let listed = [info('s1', 'tcp-server', { state: 'listening' }), info('s3', 'udp')];
@@ -157,7 +159,7 @@ describe('sessions store', () => {
     await flush();
     expect(sessions.list.map((s) => s.sessionId)).toEqual(['s1', 's3']);
     expect(sessions.get('s1')?.state).toBe('listening');
-    expect(remove).toHaveBeenCalledWith('s2');
+    expect(useLogStore().knows('s2')).toBe(false);
     expect(sessions.activeId).toBe('s3');
 
     bridge.setState('closed');
@@ -170,16 +172,17 @@ describe('sessions store', () => {
   });
 
   it('after a re-sync each session\'s log view opens at the tail (one log.read each), with no history replay', async () => {
-    const { bridge, sessions, logs } = setup();
+    const { bridge, logs } = setup();
     const record = new FakeLog(bridge);
     record.append('s1', ...Array.from({ length: 300 }, (_, i) => ({ dir: 'rx' as const, bytes: `m${i + 1}` })));
     bridge.on('session.list', () => ok([info('s1', 'tcp-server', { log: record.bounds('s1') })]));
     bridge.setState('open');
-    await vi.waitFor(() => expect(sessions.syncing).toBe(false));
+    await vi.waitFor(() => expect(useEventRouter().syncing).toBe(false));
     expect(bridge.callsOf('log.read')).toEqual([{ sessionId: 's1', count: OPEN_ROWS }]);
     expect(logs.bounds('s1')).toEqual({ firstSeq: 1, lastSeq: 300 });
     expect(logs.row('s1', 300)?.text).toBe('m300');
-    expect(bridge.calls.map((c) => c.cmd)).toEqual(['session.list', 'log.read']);
+    // the session list, then one read per view; nothing replays history
+    expect(bridge.calls.map((c) => c.cmd).filter((c) => c === 'session.list' || c.startsWith('log.'))).toEqual(['session.list', 'log.read']);
   });
 
   it('open() returns the engine\'s refusal to the caller without a notification, and activates a new session', async () => {
@@ -209,7 +212,7 @@ describe('sessions store', () => {
   });
 
   it('close() removes the session at once; update() keeps the new config from the answer', async () => {
-    const { bridge, sessions, remove } = setup();
+    const { bridge, sessions } = setup();
     bridge.emit([opened(info('s1')), opened(info('s2'))]);
     const changed = info('s1');
     changed.config = { ...changed.config, rxEncoding: 'gbk' };
@@ -219,7 +222,7 @@ describe('sessions store', () => {
     bridge.on('session.close', () => ok(null));
     await sessions.close('s1');
     expect(sessions.get('s1')).toBeUndefined();
-    expect(remove).toHaveBeenCalledWith('s1');
+    expect(useLogStore().knows('s1')).toBe(false);
     expect(sessions.activeId).toBe('s2');
   });
 

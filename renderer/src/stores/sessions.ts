@@ -2,9 +2,9 @@
  * Session metadata (never log rows): kind, config, state and its history,
  * peers, counters and rates, plus the active session and each session's send
  * target. Sessions are copy-on-write objects in a shallowRef'd Map, so a batch
- * costs one trigger and only the sessions that changed re-render. Every batch
- * is then forwarded whole to the log store (which owns the rows: `log.tail`
- * events, `log.read`); after a re-sync the log store re-opens each view.
+ * costs one trigger and only the sessions that changed re-render. Events and
+ * re-syncs arrive through the event router (router.ts), which also hands each
+ * batch to the log and automation stores.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
@@ -21,9 +21,9 @@ import type {
   SessionOptions,
   StatusEntry,
 } from '../../../shared/protocol';
-import type { Bridge } from '../bridge/types';
 import { useBridgeStore } from './bridge';
 import { useLogStore } from './logs';
+import { useEventRouter } from './router';
 
 /** status entries kept per session in the UI */
 
@@ -51,8 +51,6 @@ export const useSessionsStore = defineStore('sessions', () => {
   const rates = shallowRef(new Map<string, Rate>());
   const targets = shallowRef(new Map<string, SendTarget>());
   const activeId = ref<string | null>(null);
-  /** true while a session.list re-sync is in flight */
-  const syncing = ref(false);
 
   const list = computed(() => [...map.value.values()].sort((a, b) => a.createdAt - b.createdAt));
   const active = computed(() => (activeId.value ? (map.value.get(activeId.value) ?? null) : null));
@@ -95,12 +93,11 @@ export const useSessionsStore = defineStore('sessions', () => {
     return had;
   }
 
-  /** Apply one batch of events to the metadata, then hand it to the log store. */
-  function apply(events: NetEvent[]): void {
+  /** Apply one batch of events to the metadata (the event router calls it first). */
+  function apply(events: readonly NetEvent[]): void {
     const m = map.value;
     let changed = false;
     let countersChanged = false;
-    const removed: string[] = [];
     const put = (info: SessionInfo) => {
       m.set(info.sessionId, info);
       changed = true;
@@ -108,7 +105,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     for (const ev of events) {
       if (ev.type === 'session.removed') {
         if (forget(ev.sessionId)) changed = true;
-        removed.push(ev.sessionId);
         continue;
       }
       if (ev.type === 'session.opened' || ev.type === 'session.updated') {
@@ -119,9 +115,8 @@ export const useSessionsStore = defineStore('sessions', () => {
         continue;
       }
       if (ev.type === 'app.notice') {
-        // not about a session: a re-sync request is handled here, anything else is for the user
-        if (ev.notice.code === 'RESYNC') void resync();
-        else bridgeStore.notifyNotice(ev.notice);
+        // not about a session: a re-sync request is the router's, anything else is for the user
+        if (ev.notice.code !== 'RESYNC') bridgeStore.notifyNotice(ev.notice);
         continue;
       }
       const s = m.get(ev.sessionId);
@@ -190,16 +185,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
     if (changed) triggerRef(map);
     if (countersChanged) triggerRef(live);
-    logs.ingest(events);
-    for (const id of removed) logs.remove(id);
-    for (const cb of batchListeners) cb(events);
-  }
-
-  /** Other stores (automation) see every batch after the metadata was applied. */
-  const batchListeners = new Set<(events: NetEvent[]) => void>();
-  function onBatch(cb: (events: NetEvent[]) => void): () => void {
-    batchListeners.add(cb);
-    return () => batchListeners.delete(cb);
   }
 
   /** Merge fields a command answered with (rules, capture) into a known session. */
@@ -216,9 +201,8 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (t?.kind === 'peer' && (peerId === null || t.peerId === peerId)) setSendTarget(sessionId, { kind: 'default' });
   }
 
-  /** Replace the whole map with the engine's list (after a (re)connect). */
-  function replaceAll(infos: SessionInfo[]): void {
-    const stale = [...map.value.keys()].filter((id) => !infos.some((i) => i.sessionId === id));
+  /** Replace the whole map with the engine's list (after a (re)connect; the router removed the sessions gone meanwhile). */
+  function replaceAll(infos: readonly SessionInfo[]): void {
     const m = new Map<string, SessionInfo>();
     const l = new Map<string, LiveCounters>();
     for (const info of infos) {
@@ -227,10 +211,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
     map.value = m;
     live.value = l;
-    for (const id of stale) {
-      forget(id);
-      logs.remove(id);
-    }
     for (const [id, t] of targets.value) {
       const s = m.get(id);
       if (t.kind === 'peer' && !s?.peers.some((p) => p.peerId === t.peerId)) dropPeerTarget(id, t.peerId);
@@ -243,25 +223,8 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
   }
 
-  /**
-   * After every (re)connect: the session map from `session.list`, then each
-   * session's log view opens at the tail (see logs.reset).
-   */
-  async function resync(): Promise<void> {
-    syncing.value = true;
-    try {
-      const r = await bridgeStore.request('session.list', {});
-      if (!r.ok) return;
-      replaceAll(r.data);
-      await logs.reset(r.data);
-    } finally {
-      syncing.value = false;
-    }
-  }
-
   // ---- rates: bytes/s from counter deltas, once a second ----
   const prev = new Map<string, { at: number; rx: number; tx: number }>();
-  let timer: ReturnType<typeof setInterval> | null = null;
 
   function tickRates(now = Date.now()): void {
     const next = new Map<string, Rate>();
@@ -279,27 +242,10 @@ export const useSessionsStore = defineStore('sessions', () => {
     rates.value = next;
   }
 
-  // ---- wiring ----
-  let unsubscribe: (() => void)[] = [];
-
-  /** Install the transport and keep in sync with the engine from now on. */
-  function connect(bridge: Bridge, opts: { rates?: boolean } = {}): void {
-    disconnect();
-    bridgeStore.attach(bridge);
-    unsubscribe = [
-      bridge.onEvents(apply),
-      bridge.onConnection((s) => {
-        if (s === 'open') void resync();
-      }),
-    ];
-    if (opts.rates !== false) timer = setInterval(() => tickRates(), 1000);
-  }
-
-  function disconnect(): void {
-    for (const u of unsubscribe) u();
-    unsubscribe = [];
-    if (timer) clearInterval(timer);
-    timer = null;
+  /** Tick the rates once a second; returns the stop function (the router calls it). */
+  function startRates(): () => void {
+    const timer = setInterval(() => tickRates(), 1000);
+    return () => clearInterval(timer);
   }
 
   // ---- commands ----
@@ -331,10 +277,8 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   async function close(sessionId: string, context?: string) {
     const r = await bridgeStore.request('session.close', { sessionId }, { context });
-    if (r.ok && forget(sessionId)) {
-      triggerRef(map);
-      logs.remove(sessionId);
-    }
+    // every store forgets it now, through the router (the engine's session.removed then changes nothing)
+    if (r.ok) useEventRouter().removed(sessionId);
     return r;
   }
 
@@ -359,7 +303,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     // state
     sessions: map,
     activeId,
-    syncing,
     list,
     active,
     // getters
@@ -372,13 +315,10 @@ export const useSessionsStore = defineStore('sessions', () => {
     setActive,
     setSendTarget,
     apply,
-    onBatch,
     patchInfo,
     replaceAll,
-    resync,
     tickRates,
-    connect,
-    disconnect,
+    startRates,
     open,
     start,
     stop,
