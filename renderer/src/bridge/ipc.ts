@@ -24,6 +24,7 @@ export function createIpcBridge(api: PreloadApi): Bridge {
     onEvents(cb) {
       return api.onEvents(cb);
     },
+    fileUrl: () => null,
     onConnection(cb: (state: ConnectionState) => void) {
       // IPC is up as soon as the preload exists; report it asynchronously like ws.
       let live = true;

@@ -18,4 +18,10 @@ export interface Bridge {
    * ipc: 'open' at once.
    */
   onConnection(cb: (state: ConnectionState) => void): () => void;
+  /**
+   * Where the page can download a file the engine wrote (a capture or an
+   * export), or null when it cannot (Electron: the file is on this machine,
+   * its path is shown instead).
+   */
+  fileUrl(folder: 'exports' | 'captures', name: string): string | null;
 }

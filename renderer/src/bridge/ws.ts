@@ -57,6 +57,12 @@ export interface WsBridge extends Bridge {
   close(): void;
 }
 
+/** Link to a file the engine wrote: `/files/exports/a%20b.csv?token=…` (without a token the server's cookie is the key). */
+export function downloadUrl(folder: 'exports' | 'captures', name: string, token: string): string {
+  const path = name.split('/').filter(Boolean).map(encodeURIComponent).join('/');
+  return `/files/${folder}/${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
 export const TOKEN_STORAGE_KEY = 'wirebench.token';
 export const AUTH_ERROR_MESSAGE =
   'The access token is missing or wrong — open the URL printed by `npm run serve`.';
@@ -349,6 +355,7 @@ export function createWsBridge(opts: WsBridgeOptions = {}): WsBridge {
 
   return {
     kind: 'ws',
+    fileUrl: (folder: 'exports' | 'captures', name: string) => downloadUrl(folder, name, token ?? ''),
     request,
     onEvents(cb) {
       eventListeners.add(cb);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ruleSetSchema } from '../../../shared/protocol';
-import { canonical, downloadUrl, formatSize, payloadSummary, percent, rulePlace, stripField, withMatchKind } from './automation-helpers';
+import { downloadUrl } from '../bridge/ws';
+import { canonical, formatSize, payloadSummary, percent, rulePlace, stripField, withMatchKind } from './automation-helpers';
 
 describe('automation helpers', () => {
   it('formats sizes in binary units and percentages', () => {

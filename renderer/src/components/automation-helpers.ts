@@ -4,8 +4,7 @@
  * (`rules.rules.2.match.pattern`) into "Rule 3 · pattern". No Vue.
  */
 import { formatHex, parseHex } from '../../../shared/codec';
-import type { Match, Rule, SendPayload } from '../../../shared/protocol';
-import { TOKEN_STORAGE_KEY } from '../bridge/ws';
+import type { Match, Rule, RuleSet, SendPayload } from '../../../shared/protocol';
 import { visibleText } from '../log/format';
 
 /** 1536 → "1.5 KiB"; exact below 1 KiB. */
@@ -23,21 +22,6 @@ export function formatSize(n: number): string {
 
 /** Whole percent, 0–100 (an empty total counts as done). */
 export const percent = (done: number, total: number): number => (total <= 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)));
-
-/** Serve mode's access token for this tab, as the WebSocket bridge remembered it. */
-export function readToken(): string {
-  try {
-    return (typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(TOKEN_STORAGE_KEY)) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** Link to a file the engine wrote (serve mode): `/files/exports/a%20b.csv?token=…`. */
-export function downloadUrl(folder: 'exports' | 'captures', name: string, token: string): string {
-  const path = name.split('/').filter(Boolean).map(encodeURIComponent).join('/');
-  return `/files/${folder}/${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-}
 
 /** The file name part of a path written with / or \. */
 export const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
@@ -104,7 +88,31 @@ export function blankRule(): Rule {
   };
 }
 
-export type RuleField = 'pattern' | 'flags' | 'match' | 'reply' | 'encoding' | 'lineEnding' | 'delay' | 'name' | 'id' | 'to' | 'rule';
+export type RuleField = 'pattern' | 'flags' | 'match' | 'reply' | 'encoding' | 'lineEnding' | 'delay' | 'name' | 'id' | 'to' | 'rule' | DialogueField;
+/** The fields of a dialogue rule (states, variables, collect until); their labels are `dialogue.field.*`. */
+export type DialogueField = 'when' | 'then' | 'set' | 'collect';
+export const DIALOGUE_FIELDS: readonly RuleField[] = ['when', 'then', 'set', 'collect'];
+
+/** `name = value` lines (the rule editor's "Set variables" box) → a rule's `set`. */
+export function parseSetLines(text: string): { name: string; value: string }[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => {
+      const eq = l.indexOf('=');
+      return eq < 0 ? { name: l, value: '' } : { name: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim() };
+    });
+}
+export const formatSetLines = (set: readonly { name: string; value: string }[] | undefined): string =>
+  (set ?? []).map((v) => `${v.name} = ${v.value}`).join('\n');
+
+/** True when a rule set answers lines but the framing does not cut lines (every chunk would be one message). */
+export function needsLineFraming(set: RuleSet, framing: { kind: string }): boolean {
+  if (framing.kind !== 'raw') return false;
+  const text = set.rules.some((r) => r.enabled && r.match.kind !== 'bytes' && r.match.kind !== 'hex-pattern');
+  return text || set.rules.some((r) => r.collect !== undefined || r.when !== undefined);
+}
 
 /** Where a rule-set problem is: one rule's field, the greeting, or the set. */
 export type RuleIssuePlace =
@@ -121,6 +129,7 @@ function fieldOf(rest: (string | number)[]): RuleField {
   }
   if (a === 'delayMs') return 'delay';
   if (a === 'name' || a === 'id' || a === 'to') return a;
+  if (a === 'when' || a === 'then' || a === 'set' || a === 'collect') return a;
   return 'rule';
 }
 

@@ -2,36 +2,26 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
-import type { CommandInput, CommandName, CommandResults, Result } from '../../../shared/protocol';
-import type { Bridge } from '../bridge/types';
+import { err, ok, type SendPayloadInput } from '../../../shared/protocol';
 import SendPanel from '../components/SendPanel.vue';
 import { createAppI18n } from '../i18n';
 import { useBridgeStore } from '../stores/bridge';
+import { FakeBridge } from '../stores/fake-bridge.test-util';
 
-/** A stand-in engine for the panel: UTF-8 only, '€' is "unencodable". */
-class FakeBridge implements Bridge {
-  readonly kind = 'ws' as const;
-  calls: { cmd: CommandName; args: unknown }[] = [];
-  async request<C extends CommandName>(cmd: C, args: CommandInput<C>): Promise<Result<CommandResults[C]>> {
-    this.calls.push({ cmd, args });
-    const a = args as { payload?: { kind: string; text?: string; lineEnding?: string } };
-    const p = a.payload;
-    if (p?.kind === 'text') {
-      const i = [...(p.text ?? '')].indexOf('€');
-      if (i >= 0) return { ok: false, code: 'UNENCODABLE', message: 'x', detail: { char: '€', position: i + 1 } };
-      const le = p.lineEnding === 'crlf' ? '\r\n' : '';
-      const bytes = new TextEncoder().encode((p.text ?? '') + le);
-      if (cmd === 'codec.preview') return { ok: true, data: { bytes } } as Result<CommandResults[C]>;
-      return { ok: true, data: { bytes: bytes.length, targets: 1 } } as Result<CommandResults[C]>;
-    }
-    return { ok: true, data: { bytes: 2, targets: 1 } } as Result<CommandResults[C]>;
-  }
-  onEvents(): () => void {
-    return () => {};
-  }
-  onConnection(): () => void {
-    return () => {};
-  }
+/** The shared fake bridge, answering like a UTF-8-only engine in which '€' is "unencodable". */
+function fakeEngine(): FakeBridge {
+  const bridge = new FakeBridge();
+  const answer = (cmd: 'codec.preview' | 'session.send') => (args: { payload: SendPayloadInput }) => {
+    const p = args.payload;
+    if (p.kind !== 'text') return ok(cmd === 'codec.preview' ? { bytes: Uint8Array.of(1, 2) } : { bytes: 2, targets: 1 });
+    const i = [...p.text].indexOf('€');
+    if (i >= 0) return err('UNENCODABLE', 'x', { char: '€', position: i + 1 });
+    const bytes = new TextEncoder().encode(p.text + (p.lineEnding === 'crlf' ? '\r\n' : ''));
+    return ok(cmd === 'codec.preview' ? { bytes } : { bytes: bytes.length, targets: 1 });
+  };
+  bridge.on('codec.preview', answer('codec.preview') as never);
+  bridge.on('session.send', answer('session.send') as never);
+  return bridge;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,7 +29,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function mountPanel(sessionId = 's1') {
   const pinia = createPinia();
   setActivePinia(pinia);
-  const bridge = new FakeBridge();
+  const bridge = fakeEngine();
   useBridgeStore().attach(bridge);
   const w = mount(SendPanel, { props: { sessionId }, global: { plugins: [pinia, createAppI18n('en')] }, attachTo: document.body });
   return { w, bridge };

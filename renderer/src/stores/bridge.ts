@@ -47,6 +47,8 @@ export const useBridgeStore = defineStore('bridge', () => {
   let detach: (() => void) | null = null;
 
   const kind = computed(() => bridge.value?.kind ?? null);
+  /** A download link for a file the engine wrote, or null (see Bridge.fileUrl). */
+  const fileUrl = (folder: 'exports' | 'captures', name: string): string | null => bridge.value?.fileUrl(folder, name) ?? null;
   /** the socket dropped after having worked: the UI says "Reconnecting…" */
   const reconnecting = computed(() => everOpened.value && state.value !== 'open');
 
@@ -122,6 +124,7 @@ export const useBridgeStore = defineStore('bridge', () => {
     state,
     everOpened,
     kind,
+    fileUrl,
     reconnecting,
     authRejected,
     interfaces,

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
 import type { SessionInfo } from '../../../shared/protocol';
-import { remember } from '../components/send-draft';
+import { remember } from '../send/send-draft';
 import { openedEvent, serverInfo } from './automation.test-util';
 import { SEND_SAVE_DEBOUNCE_MS, useComposeStore } from './compose';
 import { FakeBridge } from './fake-bridge.test-util';

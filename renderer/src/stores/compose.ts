@@ -13,11 +13,14 @@
  *   an error.
  * - A focus request: "put the caret in this session's send box" (after a
  *   session was created).
+ * - `send`: the one action that sends a session's form (the send panel's
+ *   button and Ctrl+Enter); the periodic-send form of each session.
  */
 import { defineStore } from 'pinia';
 import { effectScope, reactive, ref, shallowRef, triggerRef, watch } from 'vue';
-import { sendPayloadSchema, type Encoding, type SendPayload, type SendPayloadInput, type SendSettings, type SessionInfo } from '../../../shared/protocol';
-import { fromSettings, isPristine, newDraft, pickEncoding, toSettings, type Draft, type SendResult } from '../components/send-draft';
+import { sendPayloadSchema, type Encoding, type Result, type SendPayload, type SendPayloadInput, type SendReport, type SendSettings, type SessionInfo } from '../../../shared/protocol';
+import { fromSettings, isPristine, newDraft, payloadOf, pickEncoding, remember, toSettings, type Draft, type SendForm, type SendResult } from '../send/send-draft';
+import { useBridgeStore } from './bridge';
 import { readSend, sendKeyOf, writeSend, prune } from './send-storage';
 import { useSessionsStore } from './sessions';
 import { useSettingsStore } from './settings';
@@ -179,7 +182,38 @@ export const useComposeStore = defineStore('compose', () => {
     focusRequest.value = { sessionId, n: ++focusN };
   }
 
+  /**
+   * Send what the session's form holds now, to its current target: the result
+   * line and the history follow a success; an error is returned to the caller
+   * (the panel shows it where the user looks).
+   */
+  async function send(sessionId: string): Promise<Result<SendReport>> {
+    const d = draftOf(sessionId);
+    const snapshot: SendForm = { ...d.form };
+    setResult(sessionId, null);
+    const payload = payloadOf(snapshot, rxEncodingOf(sessionId));
+    const r = await useBridgeStore().request('session.send', { sessionId, payload, target: sessions.sendTarget(sessionId) }, { silent: true });
+    if (r.ok) {
+      setResult(sessionId, { bytes: r.data.bytes, targets: r.data.targets });
+      remember(d, snapshot);
+    }
+    return r;
+  }
+
+  /** The periodic-send settings of a session, kept while the user switches sessions. */
+  const periodicForms = new Map<string, { intervalMs: number; count: number }>();
+  function periodicFormOf(sessionId: string): { intervalMs: number; count: number } {
+    let f = periodicForms.get(sessionId);
+    if (!f) {
+      f = reactive({ intervalMs: 1000, count: 0 });
+      periodicForms.set(sessionId, f);
+    }
+    return f;
+  }
+
   return {
+    send,
+    periodicFormOf,
     register,
     currentPayload,
     hasProvider,

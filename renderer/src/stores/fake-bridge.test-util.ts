@@ -27,6 +27,9 @@ type Handler<C extends CommandName> = (args: CommandInput<C>) => Result<CommandR
 
 export class FakeBridge implements Bridge {
   readonly kind = 'ws' as const;
+  fileUrl(folder: 'exports' | 'captures', name: string): string {
+    return `/files/${folder}/${name}`;
+  }
   readonly calls: { cmd: CommandName; args: unknown }[] = [];
   private handlers = new Map<CommandName, (args: unknown) => Result<unknown> | Promise<Result<unknown>>>();
   private eventCbs = new Set<(events: NetEvent[]) => void>();
