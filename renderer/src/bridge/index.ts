@@ -3,7 +3,7 @@ import { createIpcBridge } from './ipc';
 import { createWsBridge } from './ws';
 import type { Bridge } from './types';
 
-export type { Bridge, ConnectionState } from './types';
+export type { Bridge } from './types';
 
 export function createBridge(): Bridge {
   const api = typeof window === 'undefined' ? undefined : window.wirebench;

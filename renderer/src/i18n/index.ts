@@ -12,7 +12,6 @@ export type Locale = (typeof LOCALES)[number];
 
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 
-export const isLocale = (s: unknown): s is Locale => typeof s === 'string' && (LOCALES as readonly string[]).includes(s);
 
 /** The language the system asks for: zh-* → zh-CN, everything else → en. */
 export function systemLocale(): Locale {

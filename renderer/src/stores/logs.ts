@@ -43,7 +43,7 @@ import { createVersions } from '../log/versions';
 import { useBridgeStore } from './bridge';
 import { useSettingsStore } from './settings';
 
-export { DEFAULT_DISPLAY_MODE, DISPLAY_MODES, type DisplayMode } from '../log/types';
+export type { DisplayMode } from '../log/types';
 
 /** Rows read from the tail when a view (re)opens after a re-sync. */
 export const OPEN_ROWS = 200;
