@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapeSourcePosition, parseEscapes, type EscapeSegment } from './escapes';
+import { escapeSourcePosition, formatEscapes, parseEscapes, type EscapeSegment } from './escapes';
 import { lineEndingBytes, lineEndingText } from './line-ending';
 import { CodecError } from './types';
 import { thrown } from './thrown.test-util';
@@ -108,5 +108,17 @@ describe('line endings', () => {
     const a = lineEndingBytes('crlf');
     a[0] = 0;
     expect(lineEndingBytes('crlf')[0]).toBe(0x0d);
+  });
+});
+
+describe('formatEscapes', () => {
+  it('writes bytes so that parseEscapes reads the same bytes back', () => {
+    expect(formatEscapes(Uint8Array.of(13, 10, 65, 0x1b, 0, 0x31, 92, 9, 0xff))).toBe('\\r\\nA\\x1B\\01\\\\\\t\\xFF');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const back = parseEscapes(formatEscapes(bytes)).flatMap((s) => (s.kind === 'bytes' ? [...s.bytes] : [...new TextEncoder().encode(s.text)]));
+        expect(back).toEqual([...bytes]);
+      }),
+    );
   });
 });

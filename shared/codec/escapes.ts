@@ -154,3 +154,18 @@ export function escapeSourcePosition(input: string, segmentIndex: number, unitOf
   if (found < 0) return codePointPosition(input, input.length);
   return codePointPosition(input, found);
 }
+
+const FORMAT_NAMED: Record<number, string> = { 13: '\\r', 10: '\\n', 9: '\\t', 0: '\\0', 92: '\\\\' };
+
+/**
+ * Bytes as text that {@link parseEscapes} reads back to the same bytes:
+ * printable ASCII as is, CR LF TAB NUL and backslash by name, anything else
+ * as \xHH (a raw byte).
+ */
+export function formatEscapes(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) {
+    out += FORMAT_NAMED[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`);
+  }
+  return out;
+}

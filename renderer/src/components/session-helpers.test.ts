@@ -38,9 +38,13 @@ describe('session helpers', () => {
     expect([...parseDelimiter('END\\x00', 'text')]).toEqual([69, 78, 68, 0]);
     expect([...parseDelimiter('0d 0A', 'hex')]).toEqual([13, 10]);
     expect([...parseDelimiter('0x0D,0x0A', 'hex')]).toEqual([13, 10]);
-    expect(() => parseDelimiter('0D0', 'hex')).toThrow(DelimiterError);
-    expect(() => parseDelimiter('a\\q', 'text')).toThrow(expect.objectContaining({ problem: 'escape', position: 2 }));
-    expect(() => parseDelimiter('', 'text')).toThrow(expect.objectContaining({ problem: 'empty' }));
+    // the send box's grammar and errors: the position of the bad digit or escape
+    expect(() => parseDelimiter('0D0', 'hex')).toThrow(expect.objectContaining({ code: 'BAD_HEX', position: 3 }));
+    expect(() => parseDelimiter('0D 0G', 'hex')).toThrow(expect.objectContaining({ code: 'BAD_HEX', position: 5, char: 'G' }));
+    expect(() => parseDelimiter('a\\q', 'text')).toThrow(expect.objectContaining({ code: 'BAD_ESCAPE', position: 2 }));
+    expect([...parseDelimiter('\\u00FF', 'text')]).toEqual([0xc3, 0xbf]);
+    expect(() => parseDelimiter('', 'text')).toThrow(DelimiterError);
+    expect(() => parseDelimiter('00'.repeat(65), 'hex')).toThrow(DelimiterError);
     expect(toHex(new Uint8Array([13, 10]))).toBe('0D 0A');
     expect(toEscaped(new Uint8Array([13, 10, 65, 0x1b]))).toBe('\\r\\nA\\x1B');
     expect([...parseDelimiter(toEscaped(new Uint8Array([0x7f, 92, 9])), 'text')]).toEqual([0x7f, 92, 9]);

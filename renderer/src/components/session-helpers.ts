@@ -2,6 +2,7 @@
  * Pure helpers for the session UI: input validation, addresses a server can be
  * reached at, delimiter text ⇄ bytes, rate formatting. No Vue, easy to test.
  */
+import { formatEscapes, formatHex, parseEscapes, parseHex } from '../../../shared/codec';
 import type { Endpoint, NetInterfaceAddress } from '../../../shared/protocol';
 
 /** `host:port`, with brackets around IPv6 addresses. */
@@ -53,73 +54,39 @@ export function reachableAddresses(ifaces: readonly NetInterfaceAddress[], bind:
   return [...new Set(sorted.map(fmt))];
 }
 
-// ---- delimiters ----
+// ---- delimiters: the same byte grammar as every other box (shared/codec) ----
 
 export type DelimiterMode = 'text' | 'hex';
 
+/** A delimiter that is empty or longer than 64 bytes (bad hex or a bad escape throw shared/codec's CodecError). */
 export class DelimiterError extends Error {
-  constructor(
-    readonly problem: 'hex' | 'escape' | 'empty',
-    readonly position = 0,
-  ) {
-    super(problem);
+  constructor() {
+    super('a delimiter is 1–64 bytes');
   }
 }
 
-const SIMPLE_ESCAPES: Record<string, number> = { r: 13, n: 10, t: 9, '0': 0, '\\': 92, e: 27, a: 7, b: 8, f: 12, v: 11 };
-
-/** Parse a delimiter typed as hex (`0D 0A`) or escaped text (`\r\n`, `\x1B`). */
+/**
+ * The bytes a delimiter box means: hex as the send box reads it (`0D 0A`, `0x0D,0x0A`), or text with the send
+ * box's escapes (`\r\n`, `END\x00`, `\u00FF`), text as UTF-8.
+ * @throws CodecError (bad hex digit or escape, with its position) or DelimiterError (empty, over 64 bytes)
+ */
 export function parseDelimiter(input: string, mode: DelimiterMode): Uint8Array<ArrayBuffer> {
-  let out: number[];
-  if (mode === 'hex') {
-    const s = input.replace(/0x/gi, '').replace(/[\s,:-]/g, '');
-    if (s.length === 0) throw new DelimiterError('empty');
-    if (s.length % 2 !== 0 || !/^[0-9a-f]+$/i.test(s)) throw new DelimiterError('hex');
-    out = [];
-    for (let i = 0; i < s.length; i += 2) out.push(parseInt(s.slice(i, i + 2), 16));
-  } else {
-    out = [];
-    const enc = new TextEncoder();
-    for (let i = 0; i < input.length; i++) {
-      const c = input[i] ?? '';
-      if (c !== '\\') {
-        const cp = input.codePointAt(i) ?? 0;
-        const ch = String.fromCodePoint(cp);
-        out.push(...enc.encode(ch));
-        i += ch.length - 1;
-        continue;
-      }
-      const n = input[i + 1];
-      if (n === undefined) throw new DelimiterError('escape', i + 1);
-      if (n in SIMPLE_ESCAPES) {
-        out.push(SIMPLE_ESCAPES[n] ?? 0);
-        i += 1;
-      } else if (n === 'x' && /^[0-9a-f]{2}$/i.test(input.slice(i + 2, i + 4))) {
-        out.push(parseInt(input.slice(i + 2, i + 4), 16));
-        i += 3;
-      } else {
-        throw new DelimiterError('escape', i + 1);
-      }
-    }
-    if (out.length === 0) throw new DelimiterError('empty');
+  const parts = mode === 'hex' ? [parseHex(input)] : parseEscapes(input).map((p) => (p.kind === 'text' ? new TextEncoder().encode(p.text) : p.bytes));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
   }
-  if (out.length > 64) throw new DelimiterError('empty');
-  return new Uint8Array(out);
+  if (bytes.length === 0 || bytes.length > 64) throw new DelimiterError();
+  return bytes;
 }
 
 /** Bytes as spaced upper-case hex: `0D 0A`. */
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
-}
+export const toHex = (bytes: Uint8Array): string => formatHex(bytes);
 
-const REVERSE_ESCAPES: Record<number, string> = { 13: '\\r', 10: '\\n', 9: '\\t', 0: '\\0', 92: '\\\\' };
-
-/** Bytes as escaped text: printable ASCII as is, the rest as \r \n \t \0 or \xHH. */
-export function toEscaped(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) =>
-    REVERSE_ESCAPES[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`),
-  ).join('');
-}
+/** Bytes as text the delimiter box reads back: printable ASCII as is, the rest as \r \n \t \0 \\ or \xHH. */
+export const toEscaped = (bytes: Uint8Array): string => formatEscapes(bytes);
 
 /** Bytes per second, short: `0 B/s`, `12.3 KiB/s`, `1.05 MiB/s`. */
 export function formatRate(bps: number): string {

@@ -156,8 +156,6 @@ const en = {
     le: 'Little endian',
     includesPrefix: 'Length includes prefix',
     gapMs: 'Idle gap (ms)',
-    errHex: 'Hex digits must come in pairs (0–9, A–F)',
-    errEscape: 'Unknown escape at position {pos}',
     errEmpty: 'Enter 1–64 bytes',
   },
   peers: {

@@ -151,8 +151,6 @@ const zhCN: MessageSchema = {
     le: '小端',
     includesPrefix: '长度包含前缀本身',
     gapMs: '空闲间隔（毫秒）',
-    errHex: '十六进制须成对出现（0–9、A–F）',
-    errEscape: '第 {pos} 个字符处的转义符无效',
     errEmpty: '请输入 1–64 个字节',
   },
   peers: {
