@@ -5,13 +5,18 @@
  *
  *   tcp-rx    bytes/s a TCP server session counts (its `counters` events)
  *             vs a bare node:net server counting bytes
+ *   tls-rx    the same over TLS: a TLS server session (the generated certificate) vs a bare
+ *             node:tls server counting bytes, both with an ECDSA P-256 certificate
  *   udp-rx    datagrams a UDP session counts vs a bare dgram socket, same paced load
  *   tcp-echo  round trip of a TCP client session's send → echo → rx row in a
  *             `log.tail` vs a bare node:net client (hub flush interval 0)
  */
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Backend } from '../electron/backend';
+import { ensureMachineCert } from '../electron/net/cert-generate';
 import type { Counters, NetEvent, Result, SessionInfo } from '../shared/protocol';
 import { onCleanup, runLoad, runUdpLoad, tempDir } from './lib/proc';
 import type { Report } from './lib/report';
@@ -62,15 +67,17 @@ async function settled(read: () => number, quietMs = 150): Promise<number> {
   return last;
 }
 
-async function tcpBaseline(bytes: number): Promise<number> {
+/** A bare node:net server (or node:tls with `tls`) counting bytes, timed from the connection (or its handshake). */
+async function tcpBaseline(bytes: number, tls?: { cert: Buffer; key: Buffer }): Promise<number> {
   let got = 0;
   let start = 0;
-  const server = createServer((s) => {
+  const count = (s: NodeJS.ReadableStream) => {
     start = performance.now();
-    s.on('data', (d) => (got += d.length));
-  });
+    s.on('data', (d: Buffer) => (got += d.length));
+  };
+  const server = tls ? createTlsServer(tls, count) : createServer(count);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const load = runLoad('tcp-load', { port: (server.address() as AddressInfo).port, bytes, pattern: 'text' });
+  const load = runLoad('tcp-load', { port: (server.address() as AddressInfo).port, bytes, pattern: 'text', tls: !!tls });
   await until('the baseline to count every byte', () => got >= bytes, 600_000, 1);
   const ms = performance.now() - start;
   await load;
@@ -78,16 +85,17 @@ async function tcpBaseline(bytes: number): Promise<number> {
   return ms;
 }
 
-async function tcpWirebench(bytes: number): Promise<{ ms: number; rssDelta: number }> {
+async function tcpWirebench(bytes: number, tls = false): Promise<{ ms: number; rssDelta: number }> {
   const { be, dispose, onEvents } = backend();
   const counters = countersOf(onEvents);
   let start = 0;
   onEvents((events) => {
     if (start === 0 && events.some((e) => e.type === 'peer.joined')) start = performance.now();
   });
-  const info = await open(be, { kind: 'tcp-server', host: '127.0.0.1', port: 0 });
+  // a TLS server's peer joins once its handshake is done, so both sides time the same part
+  const info = await open(be, { kind: 'tcp-server', host: '127.0.0.1', port: 0, ...(tls ? { tls: { generated: true } } : {}) });
   const rss0 = process.memoryUsage().rss;
-  const load = runLoad('tcp-load', { port: info.local!.port, bytes, pattern: 'text' });
+  const load = runLoad('tcp-load', { port: info.local!.port, bytes, pattern: 'text', tls });
   await until('the session to count every byte', () => (counters.get(info.sessionId)?.rxBytes ?? 0) >= bytes, 600_000, 1);
   const ms = performance.now() - start;
   const rssDelta = process.memoryUsage().rss - rss0;
@@ -186,6 +194,20 @@ export async function runInproc(report: Report, o: InprocOptions): Promise<void>
     unit: '×',
     note: `RSS change across the engine's flood ${fmtNum(tw.rssDelta / MiB)} MiB`,
     raw: { bytes, baselineMs: tb, wirebenchMs: tw.ms, rssDelta: tw.rssDelta },
+  });
+
+  const machine = await ensureMachineCert(tempDir('wirebench-bench-tls-'), false);
+  const tlsb = await tcpBaseline(bytes, { cert: readFileSync(machine.certPath), key: readFileSync(machine.keyPath) });
+  const tlsw = await tcpWirebench(bytes, true);
+  report.add({
+    id: 'inproc.tls-rx',
+    figure: 'in-process TLS ingest (engine vs bare tls sink)',
+    baseline: `${fmtNum(mibps(bytes, tlsb))} MiB/s`,
+    wirebench: `${fmtNum(mibps(bytes, tlsw.ms))} MiB/s`,
+    value: tlsb / tlsw.ms,
+    unit: '×',
+    note: `RSS change across the engine's flood ${fmtNum(tlsw.rssDelta / MiB)} MiB`,
+    raw: { bytes, baselineMs: tlsb, wirebenchMs: tlsw.ms, rssDelta: tlsw.rssDelta },
   });
 
   const ub = await udpBaseline(o.udpRate, o.udpSecs);

@@ -4,12 +4,14 @@
  * for the peer to close (it only does after reading everything).
  * Prints one JSON line: { ms, bytes } — ms from connect to close.
  *
- * argv[2] JSON: { port, bytes, pattern: 'text' | 'binary' | 'lines', chunk?,
+ * argv[2] JSON: { port, bytes, pattern: 'text' | 'binary' | 'lines', chunk?, tls?: true (TLS, the
+ *   certificate not checked; ms from the end of the handshake),
  *   lines?: count (pattern 'lines': "L000000001\n"…), needle?: { every, offset, text }
  *   (lines i with i % every === offset get " <text>" appended) }
  */
 import { randomFillSync } from 'node:crypto';
 import { createConnection } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 const o = JSON.parse(process.argv[2]);
 const CHUNK = o.chunk ?? 65536;
@@ -62,7 +64,7 @@ function* poolChunks(buf, bytes) {
 const chunks = o.pattern === 'lines' ? lineChunks() : poolChunks(pool(), o.bytes);
 let sent = 0;
 let start = 0;
-const s = createConnection({ host: '127.0.0.1', port: o.port }, () => {
+const onConnect = () => {
   start = performance.now();
   const pump = () => {
     for (;;) {
@@ -73,7 +75,10 @@ const s = createConnection({ host: '127.0.0.1', port: o.port }, () => {
     }
   };
   pump();
-});
+};
+const s = o.tls
+  ? tlsConnect({ host: '127.0.0.1', port: o.port, rejectUnauthorized: false }, onConnect)
+  : createConnection({ host: '127.0.0.1', port: o.port }, onConnect);
 s.on('data', () => undefined);
 s.on('error', (e) => {
   console.error(`tcp-load: ${e.message}`);

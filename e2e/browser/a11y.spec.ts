@@ -10,7 +10,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from '../fixtures';
-import { newSession, sendText } from './ui';
+import { fillNewSession, newSession, openNewSessionDialog, sendText } from './ui';
 import { setViewSettings } from './view-helpers';
 
 type Lang = 'en' | 'zh-CN';
@@ -37,6 +37,10 @@ const NAMES = {
   history: { en: 'State history', 'zh-CN': '状态记录' },
   display: { en: 'Display options', 'zh-CN': '显示选项' },
   framing: { en: 'Framing: ', 'zh-CN': '断帧/分包: ' },
+  clientKind: { en: 'TCP client', 'zh-CN': 'TCP 客户端' },
+  serverKind: { en: 'TCP server', 'zh-CN': 'TCP 服务器' },
+  certificate: { en: 'Certificate', 'zh-CN': '证书' },
+  tlsOf: { en: 'TLS of ', 'zh-CN': ' 的 TLS' },
 } as const;
 
 interface Scan {
@@ -104,6 +108,13 @@ async function popover(page: Page, where: string, trigger: Locator): Promise<voi
   await expect(pop).toBeHidden();
 }
 
+/** Turn the new-session dialog's TLS switch on (the dialog keeps the last session's choice). */
+async function tlsOn(d: Locator): Promise<void> {
+  const sw = d.getByRole('switch', { name: 'TLS', exact: true });
+  if ((await sw.getAttribute('aria-checked')) !== 'true') await sw.click();
+  await expect(sw).toHaveAttribute('aria-checked', 'true');
+}
+
 /** The log's rows, in any language. */
 const rows = (page: Page): Locator => page.getByRole('grid').getByRole('row');
 
@@ -156,6 +167,23 @@ async function scanCombo(page: Page, lang: Lang, theme: 'light' | 'dark'): Promi
   await popover(page, `${at} · state history`, btn('history'));
   await popover(page, `${at} · display options`, btn('display'));
   await popover(page, `${at} · framing`, page.getByRole('button', { name: new RegExp(`^${m('framing')}`) }));
+
+  // TLS (issue #12): the options of each kind, tab 3 the TLS server (with the TLS client as its client), tab 4 the TLS client
+  for (const kind of ['clientKind', 'serverKind'] as const) {
+    await dialog(page, `${at} · new session, TLS ${kind === 'clientKind' ? 'client' : 'server'} options`, async () => {
+      await btn('newSession').click();
+      const d = page.getByRole('dialog', { name: m('newSession') });
+      await d.getByRole('radio', { name: m(kind), exact: true }).check();
+      await tlsOn(d);
+    }, m('newSession'));
+  }
+  await sessionTab(page, 3);
+  await scan(page, `${at} · main screen, TLS server`);
+  await popover(page, `${at} · TLS server certificate`, btn('certificate'));
+  await popover(page, `${at} · TLS of a client`, page.getByRole('button', { name: new RegExp(lang === 'en' ? `^${m('tlsOf')}` : `${m('tlsOf')}$`) }));
+  await sessionTab(page, 4);
+  await scan(page, `${at} · main screen, TLS client`);
+  await popover(page, `${at} · TLS client certificate`, btn('certificate'));
 }
 
 // no trace: it would record axe's source with every scan (a failure prints the violations, which is what is needed)
@@ -168,6 +196,20 @@ test('no critical or serious axe violations on the main screens and dialogs, in 
   await newSession(page, { kind: 'TCP client', host: '127.0.0.1', port });
   await sendText(page, 'hello');
   await newSession(page, { kind: 'UDP', bind: '127.0.0.1', port: 0, remoteHost: '127.0.0.1', remotePort: 9 });
+  // a TLS server with the generated certificate, and a TLS client (not verifying) connected to it
+  let d = await openNewSessionDialog(page);
+  await fillNewSession(d, { kind: 'TCP server', bind: '127.0.0.1', port: 0 });
+  await tlsOn(d);
+  await d.getByRole('button', { name: 'Create session' }).click();
+  await expect(page.getByTestId('session-state')).toHaveAttribute('data-state', 'listening');
+  const tlsPort = Number(await page.getByTestId('local-port').innerText());
+  d = await openNewSessionDialog(page);
+  await fillNewSession(d, { kind: 'TCP client', host: '127.0.0.1', port: tlsPort });
+  await tlsOn(d);
+  await d.getByRole('switch', { name: 'Verify the certificate' }).click();
+  await d.getByRole('button', { name: 'Create session' }).click();
+  await expect(page.getByTestId('session-state')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('tls-unverified')).toBeVisible();
 
   for (const lang of ['en', 'zh-CN'] as const) {
     for (const theme of ['light', 'dark'] as const) {

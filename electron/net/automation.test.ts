@@ -80,7 +80,7 @@ describe('reply rules on a TCP server', () => {
       id,
       rules({
         rules: [
-          { id: 'set', match: { kind: 'regex', pattern: '^SET (\\w+)=(?<v>\\d+)$' }, reply: { template: 'OK $1 is $<v> #{{count}}\\n' } },
+          { id: 'set', match: { kind: 'regex', pattern: '^SET (\\w+)=(?<v>\\d+)$' }, reply: { template: 'OK $1 is $<v> #{{count}}' } }, // LF: the framing's delimiter
         ],
       }),
     );
@@ -99,7 +99,7 @@ describe('reply rules on a TCP server', () => {
 
   it("to: 'all' replies to every peer", async () => {
     const { id, port } = await server({ framing: lines });
-    mgr.setRules(id, rules({ rules: [{ id: 'say', match: { kind: 'regex', pattern: '^say (.*)' }, reply: { template: '[$1]' }, to: 'all' }] }));
+    mgr.setRules(id, rules({ rules: [{ id: 'say', match: { kind: 'regex', pattern: '^say (.*)' }, reply: { template: '[$1]', lineEnding: 'none' }, to: 'all' }] }));
     const a = await client(port);
     const b = await client(port);
     await rec.until(() => rec.of('peer.joined', id).length === 2);
@@ -114,8 +114,8 @@ describe('reply rules on a TCP server', () => {
       id,
       rules({
         rules: [
-          { id: 'slow', match: { kind: 'text-equals', text: 'slow' }, reply: { template: 'S' }, delayMs: 150 },
-          { id: 'fast', match: { kind: 'text-equals', text: 'fast' }, reply: { template: 'F' } },
+          { id: 'slow', match: { kind: 'text-equals', text: 'slow' }, reply: { template: 'S', lineEnding: 'none' }, delayMs: 150 },
+          { id: 'fast', match: { kind: 'text-equals', text: 'fast' }, reply: { template: 'F', lineEnding: 'none' } },
         ],
       }),
     );
@@ -141,7 +141,7 @@ describe('reply rules on a TCP server', () => {
 
   it('close ends the connection after the reply was written, naming the rule by its name', async () => {
     const { id, port } = await server({ framing: lines });
-    const quit = { id: 'r1x9', name: 'Quit', match: { kind: 'text-equals', text: 'QUIT' }, reply: { template: 'bye\\n' }, close: true } as const;
+    const quit = { id: 'r1x9', name: 'Quit', match: { kind: 'text-equals', text: 'QUIT' }, reply: { template: 'bye' }, close: true } as const;
     mgr.setRules(id, rules({ rules: [quit] }));
     const c = await client(port);
     c.s.write('QUIT\n');

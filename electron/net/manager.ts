@@ -22,7 +22,7 @@ import type { ScheduleInfo, TransferInfo } from '../../shared/protocol/automatio
 import { WbError } from '../../shared/protocol/errors';
 import { say } from '../../shared/protocol/reason-format';
 import type { EngineEvent, EventSink } from '../../shared/protocol/events';
-import type { Endpoint, SendReport, SessionInfo } from '../../shared/protocol/model';
+import type { SendReport, SessionInfo } from '../../shared/protocol/model';
 import type { UdpStats } from '../../shared/protocol/udp';
 import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';

@@ -138,7 +138,7 @@ describe('structured reasons from the engine', () => {
     expect(agrees(missing.message, missing.why)).toEqual({ key: 'profile.notFound', params: { name: 'nope' } });
     const list = await w.call('profile.list', {});
     const builtins = list.filter((p) => p.builtin);
-    expect(builtins.map((p) => p.nameWhy?.key)).toEqual(['example.smtp.name', 'example.http.name']);
+    expect(builtins.map((p) => p.nameWhy?.key)).toEqual(['example.smtp.name', 'example.http.name', 'example.ftp.name', 'example.redis.name', 'example.device.name', 'example.modbus.name']);
     for (const p of builtins) {
       agrees(p.name, p.nameWhy);
       agrees(p.description, p.descriptionWhy);

@@ -99,7 +99,7 @@ export interface Step {
 }
 
 /** The line ending a framing's delimiter stands for, or 'none'. */
-export function framingLineEnding(framing: FramerSpec | undefined): LineEnding {
+function framingLineEnding(framing: FramerSpec | undefined): LineEnding {
   if (framing?.kind !== 'delimiter') return 'none';
   const d = framing.delimiter;
   if (d.length === 2 && d[0] === 13 && d[1] === 10) return 'crlf';
@@ -207,6 +207,11 @@ export class RuleEngine {
     const out: Record<string, string> = {};
     for (const [k, p] of this.peers) out[k] = p.state;
     return out;
+  }
+
+  /** One peer's variables (a copy). */
+  peerVars(peerKey: string): Record<string, string> {
+    return Object.fromEntries(this.peers.get(peerKey)?.vars ?? []);
   }
 
   /** True when some rule uses states. */

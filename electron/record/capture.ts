@@ -61,6 +61,8 @@ interface OpenFile {
   size: number;
   /** written since the last fsync */
   dirty: boolean;
+  /** the file descriptor once open */
+  fd?: number;
   stream: WriteStream;
   /** pcapng: this file's encoder (its TCP sequence numbers, IP ids) */
   encoder?: PcapngEncoder;
@@ -120,6 +122,8 @@ export class SessionCapture {
   private stopping: Promise<CaptureInfo> | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
   private rotations = 0;
+  /** rotating: the number of the last file opened per key */
+  private readonly serial = new Map<string, number>();
 
   constructor(private readonly opts: CaptureOptions) {
     // flush to the disk once a second, and rotate by age even when nothing arrives
@@ -140,8 +144,8 @@ export class SessionCapture {
   }
 
   private sync(f: OpenFile): void {
-    const fd = f.stream.fd;
-    if (!f.dirty || typeof fd !== 'number' || f.stream.destroyed) return;
+    const fd = f.fd;
+    if (!f.dirty || fd === undefined || f.stream.destroyed || f.stream.closed) return;
     f.dirty = false;
     // after the stream handed its buffer to the OS (a write still queued is synced next time)
     if (f.stream.writableLength === 0) fdatasync(fd, () => undefined);
@@ -174,14 +178,19 @@ export class SessionCapture {
 
   private open(key: string, peerId: string | undefined, remote: Endpoint | undefined): OpenFile {
     let stem = remote ? `${this.opts.stem}-${endpointTag(remote)}` : this.opts.stem;
-    // rotating: every file of a key is stamped with its own start time
-    if (this.opts.rotate) stem = `${stem}-${fileStamp(this.now)}`;
+    // rotating: every file of a key is numbered (so names sort in order) and stamped with its own start time
+    if (this.opts.rotate) {
+      const n = (this.serial.get(key) ?? 0) + 1;
+      this.serial.set(key, n);
+      stem = `${stem}-${String(n).padStart(5, '0')}-${fileStamp(this.now)}`;
+    }
     const name = uniqueName(this.opts.dir, stem, this.format, this.opts.reserved);
     const file: CaptureFile = { ...(peerId !== undefined ? { peerId } : {}), path: join(this.opts.dir, name), name, bytes: 0 };
     // 'wx': never overwrite a file that appeared in between
     const stream = createWriteStream(file.path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
     const open: OpenFile = { file, stream, packets: 0, key, peerId, remote, openedAt: this.now, size: 0, dirty: false };
     stream.on('error', (e) => this.opts.onError(file, e));
+    stream.once('open', (fd: number) => (open.fd = fd));
     if (this.format === 'pcapng') {
       open.encoder = new PcapngEncoder();
       const h = open.encoder.header();

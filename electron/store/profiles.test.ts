@@ -23,6 +23,10 @@ describe('ProfileStore', () => {
     expect(list.map((p) => [p.name, p.builtin])).toEqual([
       ['SMTP server', true],
       ['HTTP responder', true],
+      ['FTP server (control channel)', true],
+      ['Redis-like key store', true],
+      ['Line-based device', true],
+      ['Modbus TCP slave', true],
     ]);
     const smtp = store.get('SMTP server');
     expect(smtp.sessions[0]?.config).toMatchObject({ kind: 'tcp-server', host: '127.0.0.1', port: 2525 });
@@ -30,7 +34,7 @@ describe('ProfileStore', () => {
     expect(store.get('HTTP responder').sessions[0]?.config).toMatchObject({ port: 8080, framing: { kind: 'delimiter' } });
     expect(thrown(WbError, () => store.save({ ...sampleProfile(), name: 'smtp server' })).message).toMatch(/built-in example/);
     expect(thrown(WbError, () => store.delete('SMTP server')).message).toMatch(/built-in example/);
-    expect(BUILTIN_PROFILES).toHaveLength(2);
+    expect(BUILTIN_PROFILES).toHaveLength(6);
   });
 
   it('saves, overwrites by name, gets, lists and deletes, bytes included', () => {
@@ -47,12 +51,12 @@ describe('ProfileStore', () => {
     store.save({ ...p, description: 'changed' });
     expect(store.list().filter((x) => !x.builtin)).toEqual([expect.objectContaining({ name: 'Lab bench', description: 'changed' })]);
     store.save(sampleProfile('A first'));
-    expect(store.list().map((x) => x.name)).toEqual(['SMTP server', 'HTTP responder', 'A first', 'Lab bench']);
+    expect(store.list().map((x) => x.name)).toEqual(['SMTP server', 'HTTP responder', 'FTP server (control channel)', 'Redis-like key store', 'Line-based device', 'Modbus TCP slave', 'A first', 'Lab bench']);
     store.delete('Lab bench');
     expect(thrown(WbError, () => store.get('Lab bench')).message).toBe("There is no profile named 'Lab bench'");
     expect(thrown(WbError, () => store.delete('Lab bench')).code).toBe('INVALID_ARGUMENT');
     // a second store on the same folder sees the same data
-    expect(new ProfileStore(dir).list().map((x) => x.name)).toEqual(['SMTP server', 'HTTP responder', 'A first']);
+    expect(new ProfileStore(dir).list().map((x) => x.name)).toEqual(['SMTP server', 'HTTP responder', 'FTP server (control channel)', 'Redis-like key store', 'Line-based device', 'Modbus TCP slave', 'A first']);
   });
 
   it('a bad import names the field and changes nothing', () => {

@@ -27,7 +27,7 @@ import {
 import { EXAMPLE_PROFILES, type ExampleProfileId } from '../../shared/rules/examples';
 import { checkProfile, fromJson, parseProfileJson, profileFileName, toJson } from './profile-json';
 
-const EXAMPLE_PORTS: Record<ExampleProfileId, number> = { smtp: 2525, http: 8080 };
+const EXAMPLE_PORTS: Record<ExampleProfileId, number> = { smtp: 2525, http: 8080, ftp: 2121, redis: 6380, device: 5025, modbus: 1502 };
 
 /** The examples' names and descriptions as Reasons, by profile name. */
 const BUILTIN_WHY = new Map<string, { nameWhy: Reason; descriptionWhy: Reason }>(

@@ -48,7 +48,8 @@ describe('GET /files/…', () => {
     const opened = await hub.handle('session.open', { config: { kind: 'udp', bindAddress: '127.0.0.1', bindPort: 0 } });
     if (!opened.ok) throw new Error(opened.message);
     const s = opened.data as SessionInfo;
-    await hub.handle('capture.start', { sessionId: s.sessionId });
+    // raw bytes (a UDP capture is pcapng by default): the body below is exactly what was sent
+    await hub.handle('capture.start', { sessionId: s.sessionId, format: 'bin' });
     await hub.handle('session.send', {
       sessionId: s.sessionId,
       payload: { kind: 'text', text: 'captured bytes' },

@@ -121,7 +121,7 @@ describe('wirebench log: a separate process', () => {
     }
     // a packet of 200 payload bytes is a 260-byte block: 2,000 of them fill 8 files of 64 KB
     await running.waitFor(/2,000 datagrams, .*1 sources, 3 files/);
-    expect(running.out()).toMatch(/^\d{4}-\d\d-\d\dT\S+ 127\.0\.0\.1:\d+: \d+\/s, /m);
+    expect(running.out()).toMatch(/^\d{4}-\d\d-\d\dT\S+ 127\.0\.0\.1:\d+: [\d,]+\/s, /m);
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     expect(running.out()).toMatch(/Stopping \(SIGTERM\): closing the files/);
@@ -137,7 +137,7 @@ describe('wirebench log: a separate process', () => {
       packets += await tsharkCount(join(dir, f));
     }
     // the kept files hold the newest datagrams, up to the last one
-    const { stdout } = await run('tshark', ['-n', '-r', join(dir, files.at(-1) ?? ''), '-T', 'fields', '-e', 'data.data']);
+    const { stdout } = await run('tshark', ['-n', '-r', join(dir, files.at(-1) ?? ''), '-T', 'fields', '-e', 'udp.payload']);
     expect(stdout.trim().split('\n').at(-1)?.slice(0, 8)).toBe((total - 1).toString(16).padStart(8, '0'));
     expect(packets).toBeGreaterThan(2 * 250);
     expect(packets).toBeLessThan(total);

@@ -115,6 +115,30 @@ describe('length-prefix framer', () => {
   });
 });
 
+describe('length field at an offset (Modbus TCP MBAP)', () => {
+  const MBAP: FramerSpec = { kind: 'length-prefix', width: 2, endian: 'be', includesPrefix: false, offset: 4 };
+  const req = (txn: number): number[] => [0, txn, 0, 0, 0, 6, 1, 3, 0, 0, 0, 2];
+  it('cuts requests by the length at bytes 4–5, which counts the bytes after it', () => {
+    const f = createFramer(MBAP);
+    expect(f.push(b(...req(1), ...req(2), 0, 3, 0), 0)).toEqual([b(...req(1)), b(...req(2))]);
+    expect(f.pendingBytes).toBe(3);
+    expect(f.push(b(0, 0, 6, 1, 3, 0, 0, 0, 2), 0)).toEqual([b(...req(3))]);
+  });
+  it('waits for the whole header before reading the length', () => {
+    const f = createFramer(MBAP);
+    expect(f.push(b(0, 1, 0, 0, 0), 0)).toEqual([]);
+    expect(f.push(b(1, 9), 0)).toEqual([b(0, 1, 0, 0, 0, 1, 9)]);
+  });
+  it('with includesPrefix the value counts the whole message; too small a value resyncs after the header', () => {
+    const f = createFramer({ kind: 'length-prefix', width: 1, endian: 'be', includesPrefix: true, offset: 2 });
+    expect(f.push(b(7, 7, 4, 9, 7, 7, 1, 5), 0)).toEqual([b(7, 7, 4, 9), b(7, 7, 1)]);
+    expect(f.flush()).toEqual([b(5)]);
+  });
+  it('rejects a negative offset', () => {
+    expect(() => createFramer({ ...MBAP, offset: -1 } as FramerSpec)).toThrow(CodecError);
+  });
+});
+
 describe('idle framer', () => {
   it('ends a message when the gap is reached', () => {
     const f = createFramer({ kind: 'idle', gapMs: 50 });
@@ -160,6 +184,14 @@ describe('framing does not depend on how the stream is split', () => {
       endian: fc.constantFrom('be' as const, 'le' as const),
       includesPrefix: fc.boolean(),
     }),
+    // a length field inside a header (Modbus TCP: offset 4, width 2)
+    fc.record({
+      kind: fc.constant('length-prefix' as const),
+      width: fc.constantFrom(1 as const, 2 as const),
+      endian: fc.constantFrom('be' as const, 'le' as const),
+      includesPrefix: fc.boolean(),
+      offset: fc.integer({ min: 0, max: 6 }),
+    }),
     fc.record({ kind: fc.constant('idle' as const), gapMs: fc.integer({ min: 1, max: 100 }) }),
   );
   // small byte values make delimiters and short length prefixes frequent
@@ -180,7 +212,7 @@ describe('framing does not depend on how the stream is split', () => {
         if (dropped === 0) expect(total).toBe(bytes.length);
         if (o.maxMessageBytes) {
           // a length prefix is never cut, so the limit is at least its width
-          const limit = Math.max(o.maxMessageBytes, spec.kind === 'length-prefix' ? spec.width : 0);
+          const limit = Math.max(o.maxMessageBytes, spec.kind === 'length-prefix' ? (spec.offset ?? 0) + spec.width : 0);
           for (const m of whole) expect(m.length).toBeLessThanOrEqual(limit);
         }
       }),

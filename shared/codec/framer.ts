@@ -25,11 +25,14 @@
  * - delimiter: a message ends at any byte sequence, also when it straddles
  *   chunks. `keep` leaves the delimiter at the end of the message.
  * - fixed: messages of exactly `length` bytes.
- * - length-prefix: a `width`-byte unsigned length (be/le) starts each message;
- *   messages include the prefix bytes. With `includesPrefix` the length counts
- *   the prefix; a length smaller than the prefix itself is impossible, so the
- *   prefix bytes alone are emitted as a message and parsing resumes right
- *   after them (resync).
+ * - length-prefix: a `width`-byte unsigned length (be/le) starts each message,
+ *   or sits `offset` bytes into it (a length field in a header: Modbus TCP's
+ *   MBAP has it at bytes 4–5, counting the bytes after it, so offset 4, width
+ *   2, be); messages include the header bytes. A message is offset + width +
+ *   the value bytes long. With `includesPrefix` the value counts the whole
+ *   message (header included); a value smaller than offset + width is
+ *   impossible, so the header bytes alone are emitted as a message and
+ *   parsing resumes right after them (resync).
  * - idle: a message ends when the gap since the previous chunk is >= gapMs:
  *   pushing a chunk whose `nowMs` is that late first returns the bytes
  *   pending before it. The engine also calls `flush()` after gapMs of silence.
@@ -149,8 +152,9 @@ export function createFramer(spec: FramerSpec, opts: FramerOptions = {}): Framer
       return countedFramer(spec, max, () => spec.length);
     case 'length-prefix':
       if (spec.width !== 1 && spec.width !== 2 && spec.width !== 4) throw invalid(`length prefix must be 1, 2 or 4 bytes, got ${String(spec.width)}`);
-      // a prefix is never cut, so the guard is at least the prefix's width
-      return countedFramer(spec, Math.max(max, spec.width), prefixLength(spec));
+      if (!Number.isInteger(spec.offset ?? 0) || (spec.offset ?? 0) < 0) throw invalid(`length field offset must be 0 or more, got ${String(spec.offset)}`);
+      // a header is never cut, so the guard is at least the header's length
+      return countedFramer(spec, Math.max(max, (spec.offset ?? 0) + spec.width), prefixLength(spec));
     case 'idle':
       if (!(spec.gapMs > 0)) throw invalid(`idle gap must be more than 0 ms, got ${spec.gapMs}`);
       return idleFramer(spec, max);
@@ -240,15 +244,17 @@ const BAD_PREFIX = -2;
 
 function prefixLength(spec: Extract<FramerSpec, { kind: 'length-prefix' }>): NextLength {
   const { width } = spec;
+  const offset = spec.offset ?? 0;
+  const head = offset + width;
   return (q) => {
-    if (q.length < width) return -1;
+    if (q.length < head) return -1;
     let v = 0;
     for (let i = 0; i < width; i++) {
-      const b = q.at(spec.endian === 'be' ? i : width - 1 - i);
+      const b = q.at(offset + (spec.endian === 'be' ? i : width - 1 - i));
       v = v * 256 + b;
     }
-    if (spec.includesPrefix) return v < width ? BAD_PREFIX : v;
-    return width + v;
+    if (spec.includesPrefix) return v < head ? BAD_PREFIX : v;
+    return head + v;
   };
 }
 
@@ -256,7 +262,7 @@ function prefixLength(spec: Extract<FramerSpec, { kind: 'length-prefix' }>): Nex
 function countedFramer(spec: FramerSpec, max: number, next: NextLength): Framer {
   const q = new ByteQueue();
   let remaining = 0; // bytes still due of an oversized message being emitted in pieces
-  const width = spec.kind === 'length-prefix' ? spec.width : 0;
+  const width = spec.kind === 'length-prefix' ? (spec.offset ?? 0) + spec.width : 0;
   const cut = (): Uint8Array[] => {
     const out: Uint8Array[] = [];
     for (;;) {

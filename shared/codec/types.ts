@@ -40,8 +40,15 @@ export type FramerSpec =
       /** size of the length field in bytes */
       width: 1 | 2 | 4;
       endian: Endian;
-      /** true when the length value counts the prefix bytes themselves */
+      /** true when the length value counts the prefix bytes themselves (and any bytes before it) */
       includesPrefix: boolean;
+      /**
+       * bytes before the length field (default 0): a header field such as
+       * Modbus TCP's MBAP length at bytes 4–5 (offset 4, width 2, be). The
+       * message still starts at byte 0; without includesPrefix its length is
+       * offset + width + the value.
+       */
+      offset?: number;
     }
   | { kind: 'idle'; gapMs: number };
 

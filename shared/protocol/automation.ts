@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { command } from './command-def';
 import type { SessionInfo } from './model';
-import { ruleSetSchema, type RuleStat } from './rules';
+import { ruleSetSchema, type RuleStat, type RuleTryResult } from './rules';
 import { say, schemaMessage, type Reason } from './reason-format';
-import { sendPayloadSchema, sendTargetSchema, sessionIdSchema } from './schemas';
+import { framerSpecSchema, sendPayloadSchema, sendTargetSchema, sessionIdSchema } from './schemas';
 
 const sid = { sessionId: sessionIdSchema };
 const jobId = z.string().min(1).max(64);
@@ -83,6 +83,22 @@ export const automationCommands = {
   'rules.set': command(z.object({ ...sid, rules: ruleSetSchema }).strict()).returns<SessionInfo>(),
   /** Hit counters and last match of every rule. */
   'rules.stats': command(z.object(sid).strict()).returns<RuleStat[]>(),
+  /**
+   * "Try it": run `rules` on `messages` (as framed messages from one pretend
+   * peer, in order from state start) with the session's encoding and
+   * `framing` (default: the session's); nothing is sent. Tells what the last
+   * message did.
+   */
+  'rules.try': command(
+    z
+      .object({
+        ...sid,
+        rules: ruleSetSchema,
+        framing: framerSpecSchema.optional(),
+        messages: z.array(sendPayloadSchema).min(1).max(200),
+      })
+      .strict(),
+  ).returns<RuleTryResult>(),
   /** Send one payload every intervalMs, count times (0 = until stopped). */
   'periodic.start': command(periodicStartSchema).returns<ScheduleInfo>(),
   /** Run a list of sends with delays, once or in a loop. */

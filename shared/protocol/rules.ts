@@ -358,6 +358,23 @@ export interface RuleError {
   char?: string;
 }
 
+/** What "Try it" (rules.try) tells about the last message it was given. */
+export interface RuleTryResult {
+  /** ids of the rules that matched, in order */
+  matched: string[];
+  /** the pretend peer's state before and after the message */
+  from: string;
+  to: string;
+  /** the message went into a "collect until" (no rule saw it) */
+  collected: boolean;
+  /** the exact bytes that would be sent (hex, and as text in the session's encoding) */
+  replies: { ruleId?: string; hex: string; text: string; close: boolean }[];
+  /** the pretend peer's variables afterwards */
+  vars: Record<string, string>;
+  /** replies that could not be built */
+  errors: { ruleId: string; error: RuleError }[];
+}
+
 /** What one rule (or the greeting, id {@link GREETING_RULE_ID}) has done so far. */
 export interface RuleStat {
   ruleId: string;

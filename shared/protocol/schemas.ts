@@ -62,6 +62,8 @@ export const framerSpecSchema = z.discriminatedUnion('kind', [
     width: z.union([z.literal(1), z.literal(2), z.literal(4)]),
     endian: z.enum(ENDIANS).default('be'),
     includesPrefix: z.boolean().default(false),
+    /** bytes before the length field (Modbus TCP: 4) */
+    offset: z.number().int().min(0).max(64).optional(),
   }),
   z.object({ kind: z.literal('idle'), gapMs: z.number().int().min(1).max(60_000) }),
 ]);

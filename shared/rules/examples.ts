@@ -3,14 +3,14 @@
  *
  * SMTP — enough of a mail server for `curl smtp://127.0.0.1:2525 --mail-from
  * a@b --mail-rcpt c@d -T mail.txt`: a greeting, then one reply per command
- * line. Rules keep no state, so the message body after DATA is told apart
- * from commands only by how commands look: each command rule is an
- * anchored, case-insensitive regex, and body lines match none of them, so
- * they get no reply. Known limitation: a body line that itself starts like a
- * command ("MAIL FROM:…", "QUIT") is answered as one. The end of the body, a
- * line holding only ".", gets "250 OK: queued as N" (N counts messages from
- * that connection). QUIT replies and closes the connection. Unknown commands
- * get no reply (a catch-all would also answer body lines).
+ * line. DATA answers 354 and then collects the body ("collect until" a line
+ * holding only "."), so no body line is ever answered as a command, even
+ * one that starts with "MAIL FROM:" or "QUIT". The end of the body gets
+ * "250 OK: queued as N" (N counts messages from that connection). QUIT
+ * replies and closes the connection. Unknown commands get 500.
+ *
+ * FTP, Redis-like, a line-based device and a Modbus TCP slave: see
+ * examples-dialogue.ts.
  *
  * HTTP — a minimal responder: framing on the blank line that ends a request
  * head, so one message is one head. Any request for any path gets the same
@@ -24,8 +24,9 @@
 import type { FramerSpec } from '../codec/types';
 import { formatReason, say, type Reason } from '../protocol/reason-format';
 import { ruleSetSchema, type RuleSet, type RuleSetInput } from '../protocol/rules';
+import { CRLF_FRAMING, DEVICE_RULES, FTP_RULES, LF_FRAMING, MODBUS_RULES, MODBUS_TCP_FRAMING, REDIS_RULES } from './examples-dialogue';
 
-export type ExampleProfileId = 'smtp' | 'http';
+export type ExampleProfileId = 'smtp' | 'http' | 'ftp' | 'redis' | 'device' | 'modbus';
 
 export interface ExampleProfile {
   id: ExampleProfileId;
@@ -62,15 +63,13 @@ const SMTP_RULES: RuleSetInput = {
     command('helo', 'HELO', '^HELO\\b', '250 wirebench.local Hello'),
     command('mail-from', 'MAIL FROM', '^MAIL FROM:', '250 OK'),
     command('rcpt-to', 'RCPT TO', '^RCPT TO:', '250 OK'),
-    command('data', 'DATA', '^DATA\\s*$', '354 End data with <CR><LF>.<CR><LF>'),
     {
-      id: 'end-of-data',
-      name: 'End of message (.)',
-      match: { kind: 'text-equals', text: '.' },
-      reply: { template: '250 OK: queued as {{count}}', mode: 'text', lineEnding: 'crlf' },
+      ...command('data', 'DATA (body until .)', '^DATA\\s*$', '354 End data with <CR><LF>.<CR><LF>'),
+      collect: { into: 'body', until: '.', reply: { template: '250 OK: queued as {{count}}', mode: 'text' as const, lineEnding: 'crlf' as const } },
     },
     command('rset-noop', 'RSET / NOOP', '^(RSET|NOOP)\\b', '250 OK'),
     command('quit', 'QUIT', '^QUIT\\s*$', '221 Bye', { close: true }),
+    command('unknown', 'Other commands (500)', '\\S', '500 Command not recognized'),
   ],
 };
 
@@ -136,6 +135,10 @@ export const EXAMPLE_PROFILES: readonly ExampleProfile[] = [
     framing: HTTP_FRAMING,
     rules: ruleSetSchema.parse(HTTP_RULES),
   },
+  { id: 'ftp', ...texts(say('example.ftp.name'), say('example.ftp.description')), framing: CRLF_FRAMING, rules: ruleSetSchema.parse(FTP_RULES) },
+  { id: 'redis', ...texts(say('example.redis.name'), say('example.redis.description')), framing: CRLF_FRAMING, rules: ruleSetSchema.parse(REDIS_RULES) },
+  { id: 'device', ...texts(say('example.device.name'), say('example.device.description')), framing: LF_FRAMING, rules: ruleSetSchema.parse(DEVICE_RULES) },
+  { id: 'modbus', ...texts(say('example.modbus.name'), say('example.modbus.description')), framing: MODBUS_TCP_FRAMING, rules: ruleSetSchema.parse(MODBUS_RULES) },
 ];
 
 /** The example with this id. */

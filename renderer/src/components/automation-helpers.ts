@@ -3,7 +3,7 @@
  * download links, payload summaries, and turning a rule-set error path
  * (`rules.rules.2.match.pattern`) into "Rule 3 · pattern". No Vue.
  */
-import { formatHex, parseHex } from '../../../shared/codec';
+import { formatHex } from '../../../shared/codec';
 import type { Match, Rule, RuleSet, SendPayload } from '../../../shared/protocol';
 import { visibleText } from '../log/format';
 
@@ -60,16 +60,6 @@ export function withMatchKind(m: Match, kind: Match['kind']): Match {
   }
 }
 
-/** True when a text can be read as hex bytes (used to keep a pattern when switching to a hex kind). */
-export function isHex(s: string): boolean {
-  try {
-    parseHex(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let idSeq = 0;
 /** A fresh rule id, unique within this page. */
 export const newRuleId = (): string => `r${Date.now().toString(36)}${(idSeq++).toString(36)}`;
@@ -90,7 +80,7 @@ export function blankRule(): Rule {
 
 export type RuleField = 'pattern' | 'flags' | 'match' | 'reply' | 'encoding' | 'lineEnding' | 'delay' | 'name' | 'id' | 'to' | 'rule' | DialogueField;
 /** The fields of a dialogue rule (states, variables, collect until); their labels are `dialogue.field.*`. */
-export type DialogueField = 'when' | 'then' | 'set' | 'collect';
+type DialogueField = 'when' | 'then' | 'set' | 'collect';
 export const DIALOGUE_FIELDS: readonly RuleField[] = ['when', 'then', 'set', 'collect'];
 
 /** `name = value` lines (the rule editor's "Set variables" box) → a rule's `set`. */

@@ -11,6 +11,7 @@ import papercutsEn from './papercuts.en';
 import a11yEn from './a11y.en';
 import udplogEn from './udplog.en';
 import dialogueEn from './dialogue.en';
+import tlsEn from './tls.en';
 
 const en = {
   ...automationEn,
@@ -20,6 +21,7 @@ const en = {
   ...a11yEn,
   ...udplogEn,
   ...dialogueEn,
+  ...tlsEn,
   /** which language this table is (reasons.ts reads it through `t`) */
   meta: { locale: 'en' },
   app: {

@@ -2,6 +2,7 @@
 const udplogEn = {
   udplog: {
     title: 'Sources',
+    scroll: 'Sources table (scrolls sideways)',
     kernelDrops: 'Dropped by the OS',
     notReported: 'not reported',
     recvBuffer: 'Receive buffer',
@@ -25,9 +26,9 @@ const udplogEn = {
     },
     seq: {
       enable: 'Sequence number',
-      offset: 'Offset (bytes)',
-      width: 'Width',
-      endian: 'Byte order',
+      offset: 'Sequence offset (bytes)',
+      width: 'Sequence width',
+      endian: 'Sequence byte order',
       bytes: '{n} byte(s)',
       be: 'Big-endian',
       le: 'Little-endian',

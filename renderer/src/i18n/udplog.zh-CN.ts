@@ -6,6 +6,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 const udplogZh: Widen<typeof udplogEn> = {
   udplog: {
     title: '来源',
+    scroll: '来源表（可横向滚动）',
     kernelDrops: '系统丢弃',
     notReported: '未提供',
     recvBuffer: '接收缓冲区',
@@ -29,9 +30,9 @@ const udplogZh: Widen<typeof udplogEn> = {
     },
     seq: {
       enable: '序号',
-      offset: '偏移（字节）',
-      width: '宽度',
-      endian: '字节序',
+      offset: '序号偏移（字节）',
+      width: '序号宽度',
+      endian: '序号字节序',
       bytes: '{n} 字节',
       be: '大端',
       le: '小端',

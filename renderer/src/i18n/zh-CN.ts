@@ -7,6 +7,7 @@ import papercutsZh from './papercuts.zh-CN';
 import a11yZh from './a11y.zh-CN';
 import udplogZh from './udplog.zh-CN';
 import dialogueZh from './dialogue.zh-CN';
+import tlsZh from './tls.zh-CN';
 
 const zhCN: MessageSchema = {
   ...automationZh,
@@ -16,6 +17,7 @@ const zhCN: MessageSchema = {
   ...a11yZh,
   ...udplogZh,
   ...dialogueZh,
+  ...tlsZh,
   meta: { locale: 'zh-CN' },
   app: {
     title: 'Wirebench 网络调试助手',

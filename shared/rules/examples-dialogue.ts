@@ -1,0 +1,117 @@
+/**
+ * Built-in examples that hold a dialogue (per-peer states and variables):
+ *
+ * FTP control channel — a greeting, USER (remembered as {{var.user}}) then
+ * PASS in state `auth` logs in (state `ready`); SYST, FEAT, NOOP and QUIT
+ * work in any state; PWD, CWD (kept in {{var.cwd}}) and TYPE need a login.
+ * There is no data channel: PASV, EPSV, PORT, EPRT, LIST, NLST, RETR and
+ * STOR answer 502 saying so. Before login anything else gets 530.
+ *
+ * Redis-like — inline commands (what `redis-cli` and a raw socket send one
+ * per line): PING → +PONG, SET key value → +OK and stores the value in the
+ * peer's variable named `key`, GET key → +value (an unset key reads as an
+ * empty string), QUIT closes; anything else → -ERR. Each connection has its
+ * own keys (variables are per peer).
+ *
+ * Line-based device — a SCPI-style instrument: *IDN? answers the identity,
+ * MEAS:TEMP? a random temperature 20.0–30.9, SYST:ERR? no error, *RST
+ * nothing; any other line gets the SCPI error -113,"Undefined header".
+ *
+ * Modbus TCP slave — framing by the MBAP length (bytes 4–5 count the bytes
+ * after them), function 03 (read holding registers) answered from the
+ * register table in the variable `regs` (register 0 first; registers past
+ * the table read 0), every other function answered with exception 01
+ * (illegal function). Replies echo the transaction id and unit id.
+ */
+import type { FramerSpec } from '../codec/types';
+import type { RuleSetInput } from '../protocol/rules';
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** one line per message, CRLF (FTP, Redis) */
+export const CRLF_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\r\n'), keep: false };
+/** one line per message, LF (instruments) */
+export const LF_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\n'), keep: false };
+/** Modbus TCP: MBAP length at bytes 4–5, counting the bytes after it */
+export const MODBUS_TCP_FRAMING: FramerSpec = { kind: 'length-prefix', width: 2, endian: 'be', includesPrefix: false, offset: 4 };
+
+const cmd = (id: string, name: string, pattern: string, reply: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  match: { kind: 'regex' as const, pattern, flags: 'i' },
+  reply: { template: reply, mode: 'text' as const },
+  ...extra,
+});
+
+/** What FTP says for a command that would need a data connection. */
+export const FTP_NO_DATA = '502 Data channel is not simulated: this mock answers the control channel only';
+
+export const FTP_RULES: RuleSetInput = {
+  echo: false,
+  vars: { cwd: '/' },
+  greeting: { template: '220 Wirebench FTP mock ready', mode: 'text' },
+  rules: [
+    cmd('user', 'USER', '^USER (\\S+)\\s*$', '331 Password required for {{var.user}}', { set: [{ name: 'user', value: '$1' }], then: 'auth' }),
+    cmd('pass', 'PASS (after USER)', '^PASS\\b', '230 User {{var.user}} logged in', { when: 'auth', then: 'ready' }),
+    cmd('pass-first', 'PASS before USER', '^PASS\\b', '503 Login with USER first'),
+    cmd('quit', 'QUIT', '^QUIT\\s*$', '221 Goodbye', { close: true }),
+    cmd('syst', 'SYST', '^SYST\\s*$', '215 UNIX Type: L8'),
+    cmd('feat', 'FEAT', '^FEAT\\s*$', '211-Features:\\r\\n UTF8\\r\\n211 End'),
+    cmd('noop', 'NOOP', '^NOOP\\s*$', '200 OK'),
+    cmd('pwd', 'PWD', '^(PWD|XPWD)\\s*$', '257 "{{var.cwd}}" is the current directory', { when: 'ready' }),
+    cmd('cwd', 'CWD', '^CWD (.+?)\\s*$', '250 Directory changed to {{var.cwd}}', { when: 'ready', set: [{ name: 'cwd', value: '$1' }] }),
+    cmd('type', 'TYPE', '^TYPE (\\S+)', '200 Type set to $1', { when: 'ready' }),
+    cmd('no-data', 'Data channel commands (502)', '^(PASV|EPSV|PORT|EPRT|LIST|NLST|MLSD|RETR|STOR|APPE)\\b', FTP_NO_DATA, { when: 'ready' }),
+    cmd('unknown', 'Other commands (502)', '\\S', '502 Command not implemented', { when: 'ready' }),
+    cmd('login-first', 'Before login (530)', '\\S', '530 Please log in with USER and PASS'),
+  ],
+};
+
+export const REDIS_RULES: RuleSetInput = {
+  echo: false,
+  rules: [
+    cmd('ping', 'PING', '^PING\\s*$', '+PONG'),
+    cmd('set', 'SET key value', '^SET (\\S+) (.*?)\\s*$', '+OK', { set: [{ name: '$1', value: '$2' }] }),
+    cmd('get', 'GET key', '^GET (\\S+)\\s*$', '+{{var.$1}}'),
+    cmd('quit', 'QUIT', '^QUIT\\s*$', '+OK', { close: true }),
+    cmd('unknown', 'Other commands', '^(\\S+)', "-ERR unknown command '$1'"),
+  ],
+};
+
+export const DEVICE_IDENTITY = 'Wirebench,SIM-1000,0001,1.0';
+
+export const DEVICE_RULES: RuleSetInput = {
+  echo: false,
+  vars: { idn: DEVICE_IDENTITY },
+  rules: [
+    cmd('idn', '*IDN?', '^\\*IDN\\?\\s*$', '{{var.idn}}'),
+    cmd('temp', 'MEAS:TEMP?', '^MEAS(URE)?:TEMP(ERATURE)?\\?\\s*$', '{{random 20 30}}.{{random 0 9}}'),
+    cmd('err', 'SYST:ERR?', '^SYST(EM)?:ERR(OR)?\\?\\s*$', '0,"No error"'),
+    cmd('rst', '*RST', '^\\*RST\\s*$', ''),
+    cmd('unknown', 'Unknown command', '\\S', '-113,"Undefined header"'),
+  ],
+};
+
+/** registers 0–9: 100, 200, … 1000 */
+export const MODBUS_REGISTERS = Array.from({ length: 10 }, (_, i) => (i + 1) * 100);
+const hexWords = (words: number[]): string =>
+  words.map((w) => `${(w >> 8).toString(16).padStart(2, '0')} ${(w & 0xff).toString(16).padStart(2, '0')}`).join(' ').toUpperCase();
+
+export const MODBUS_RULES: RuleSetInput = {
+  echo: false,
+  vars: { regs: hexWords(MODBUS_REGISTERS) },
+  rules: [
+    {
+      id: 'read-holding',
+      name: '03 Read holding registers',
+      match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? 03', anchored: 'start' },
+      reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 {{rest16be}} {{rx:6}} 03 {{rest8}} {{words:regs:8:10}}' },
+    },
+    {
+      id: 'illegal-function',
+      name: 'Other functions: exception 01',
+      match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? ??', anchored: 'start' },
+      reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 00 03 {{rx:6}} {{rx:7|80}} 01' },
+    },
+  ],
+};
