@@ -16,6 +16,7 @@ import { say, type Reason } from '../../shared/protocol/reason-format';
 import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/protocol/model';
 import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
 import { toWbError, whyOf } from './errors';
+import { isBroadcastTarget } from '../../shared/protocol/broadcast';
 import { formatEndpoint } from '../../shared/protocol/format';
 import { SessionBase, describeOption, endpoint, type RxState, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
@@ -34,18 +35,6 @@ const MAX_SOURCES = 1024;
 
 const n = (v: number): string => v.toLocaleString('en-US');
 
-function ipv4ToInt(a: string): number | undefined {
-  const parts = a.split('.');
-  if (parts.length !== 4) return undefined;
-  let v = 0;
-  for (const p of parts) {
-    const x = Number(p);
-    if (!Number.isInteger(x) || x < 0 || x > 255) return undefined;
-    v = v * 256 + x;
-  }
-  return v;
-}
-
 /** Why `host` cannot be bound by a socket of `family`, or undefined when it can. */
 export function familyMismatch(family: 'udp4' | 'udp6', host: string): Reason | undefined {
   const v = isIP(host);
@@ -54,23 +43,9 @@ export function familyMismatch(family: 'udp4' | 'udp6', host: string): Reason | 
   return undefined;
 }
 
-/** 255.255.255.255, or the directed broadcast address of a local IPv4 network. */
+/** 255.255.255.255, or the directed broadcast address of one of this machine's IPv4 networks. */
 export function isBroadcastAddress(address: string): boolean {
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (a === '255.255.255.255') return true;
-  const target = ipv4ToInt(a);
-  if (target === undefined) return false;
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) {
-      if (i.family !== 'IPv4') continue;
-      const ip = ipv4ToInt(i.address);
-      const mask = ipv4ToInt(i.netmask);
-      if (ip === undefined || mask === undefined || mask === 0xffffffff || mask === 0xfffffffe) continue;
-      const bcast = ((ip & mask) | (~mask >>> 0)) >>> 0;
-      if (bcast === target) return true;
-    }
-  }
-  return false;
+  return isBroadcastTarget(address, Object.values(networkInterfaces()).flatMap((list) => list ?? []));
 }
 
 export class UdpSession extends SessionBase<UdpConfig> {

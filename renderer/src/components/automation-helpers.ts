@@ -7,19 +7,6 @@ import { formatHex } from '../../../shared/codec';
 import type { Match, Rule, RuleSet, SendPayload } from '../../../shared/protocol';
 import { visibleText } from '../log/format';
 
-/** 1536 → "1.5 KiB"; exact below 1 KiB. */
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
 /** Whole percent, 0–100 (an empty total counts as done). */
 export const percent = (done: number, total: number): number => (total <= 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)));
 

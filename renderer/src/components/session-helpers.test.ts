@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NetInterfaceAddress } from '../../../shared/protocol';
 import {
-  DelimiterError, checkHost, checkPort, formatBytes, hostPort, isMulticastGroup, parseDelimiter, reachableAddresses, toEscaped, toHex,
+  DelimiterError, checkHost, checkPort, hostPort, isMulticastGroup, parseDelimiter, reachableAddresses, toEscaped, toHex,
 } from './session-helpers';
 
 const iface = (name: string, address: string, family: 'IPv4' | 'IPv6', internal = false, scopeId?: number): NetInterfaceAddress => ({
@@ -53,13 +53,5 @@ describe('session helpers', () => {
   it('recognises multicast groups before asking the engine to join', () => {
     for (const g of ['239.1.2.3', '224.0.0.251', ' 239.255.255.250 ', 'ff02::1', 'FF05::1:3', 'ff02::fb%lo']) expect(isMulticastGroup(g)).toBe(true);
     for (const g of ['', 'not-an-ip', '127.0.0.1', '240.0.0.1', '239.1.2', '239.1.2.256', '::1', 'fe80::1', 'ff']) expect(isMulticastGroup(g)).toBe(false);
-  });
-
-  it('formats byte counts for people', () => {
-    expect(formatBytes(0)).toBe('0 B');
-    expect(formatBytes(1023)).toBe('1023 B');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(50 * 1024 * 1024)).toBe('50.0 MiB');
-    expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.50 GiB');
   });
 });

@@ -99,14 +99,6 @@ export function formatRate(bps: number): string {
 /** Keep only digits while typing a number field. */
 export const digitsOnly = (s: string): boolean => /^\d*$/.test(s);
 
-/** A byte count for people: `812 B`, `12.3 KiB`, `100.0 MiB`, `1.50 GiB`. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 1024) return `${Math.max(0, Math.round(n || 0))} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
-
 /** An IPv4 multicast group (224.0.0.0–239.255.255.255) or an IPv6 one (ff00::/8), as typed. */
 export function isMulticastGroup(text: string): boolean {
   const s = text.trim();

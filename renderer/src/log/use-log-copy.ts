@@ -6,9 +6,9 @@
  * (copy-rows.ts) and writes the clipboard; the outcome shows as a status note.
  */
 import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
+import { formatByteSize } from '../../../shared/protocol';
 import { useBridgeStore } from '../stores/bridge';
 import { useLogStore } from '../stores/logs';
-import { formatBytes } from '../components/session-helpers';
 import { COPY_FORMATS, type CopyFormat } from './copy-formats';
 import { COPY_MAX_CHARS, COPY_MAX_ROWS, copyRows } from './copy-rows';
 import { rowText, type Translate } from './notes';
@@ -122,7 +122,7 @@ export function useLogCopy(o: {
       if (!r.ok) {
         const text =
           r.reason === 'tooLarge'
-            ? o.t('view.log.copyTooLarge', { size: formatBytes(r.chars), limit: formatBytes(COPY_MAX_CHARS) })
+            ? o.t('view.log.copyTooLarge', { size: formatByteSize(r.chars), limit: formatByteSize(COPY_MAX_CHARS) })
             : r.reason === 'tooMany'
               ? o.t('view.log.copyTooMany', { n: r.rows.toLocaleString(), max: COPY_MAX_ROWS.toLocaleString() })
               : r.reason === 'empty'

@@ -8,7 +8,7 @@ const ifaces = [
   { address: '::1', family: 'IPv6' as const, netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff' },
 ];
 
-describe('isBroadcastTarget (as the engine decides)', () => {
+describe('isBroadcastTarget', () => {
   it('the limited broadcast address, plain or v4-mapped', () => {
     expect(isBroadcastTarget('255.255.255.255', [])).toBe(true);
     expect(isBroadcastTarget(' ::ffff:255.255.255.255 ', [])).toBe(true);

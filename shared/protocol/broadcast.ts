@@ -1,11 +1,12 @@
 /**
- * Is a UDP target a broadcast address? The renderer's copy of the engine's
- * rule (electron/net/session-udp.ts `isBroadcastAddress`): 255.255.255.255,
- * or the directed broadcast address of one of the engine host's IPv4
- * networks (its interfaces, from `system.interfaces`). The UDP panel uses it
- * to offer the Broadcast option before a send is refused.
+ * Is a UDP target a broadcast address? 255.255.255.255, or the directed
+ * broadcast address of one of the host's IPv4 networks. One rule for both
+ * sides: the engine refuses such a send without the Broadcast option
+ * (electron/net/session-udp.ts, with the machine's interfaces), and the UDP
+ * panel offers the option before the send is refused (with the interfaces
+ * from `system.interfaces`).
  */
-import type { NetInterfaceAddress } from '../../../shared/protocol';
+import type { NetInterfaceAddress } from './model';
 
 function ipv4ToInt(a: string): number | undefined {
   const parts = a.split('.');
