@@ -3,7 +3,7 @@
  * Node (never imports electron): the same engine and UI, in any browser.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { Backend } from '../backend';
 import { isLoopbackHost, startWebHost, type WebHost } from './server';
 import { generateToken, tokenProblem } from './token';
 import { keptToken } from './token-store';
+import { runAsMain } from './run-main';
 
 const USAGE = `Usage: wirebench-serve [options]
 
@@ -283,26 +284,4 @@ export async function main(argv: string[]): Promise<number> {
   });
 }
 
-/** True when this file is the program being run (not imported, e.g. by a test). */
-const isEntry = ((): boolean => {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return fileURLToPath(import.meta.url) === realpathSync(resolve(entry));
-  } catch {
-    return false;
-  }
-})();
-
-if (isEntry) {
-  // the engine guards its sockets; these are the last line, so one bad event never ends the host
-  process.on('uncaughtException', (e) => console.error('[wirebench] uncaught exception', e));
-  process.on('unhandledRejection', (reason) => console.error('[wirebench] unhandled rejection', reason));
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`wirebench-serve: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(import.meta.url, 'wirebench-serve', main);

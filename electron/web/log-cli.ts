@@ -5,16 +5,16 @@
  * status line on a terminal or plain periodic lines otherwise, and closes the
  * files cleanly on SIGINT/SIGTERM. Plain Node, like serve mode.
  */
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { CaptureInfo, NetEvent, SessionConfigInput, SessionInfo } from '../../shared/protocol';
 import { Backend } from '../backend';
 import { ensurePrivateDir } from '../store/private';
 import { ProfileStore } from '../store/profiles';
 import { defaultDataDir } from './cli';
 import { LOG_USAGE, LogUsageError, parseLogFlags, type LogFlags } from './log-args';
+import { runAsMain } from './run-main';
 
 /** The record each session keeps beside the files (nobody views it here): small. */
 const RECORD_LIMIT = 64 * 1024 * 1024;
@@ -173,25 +173,4 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
   });
 }
 
-/** True when this file is the program being run (not imported, e.g. by a test). */
-const isEntry = ((): boolean => {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return fileURLToPath(import.meta.url) === realpathSync(resolve(entry));
-  } catch {
-    return false;
-  }
-})();
-
-if (isEntry) {
-  process.on('uncaughtException', (e) => console.error('[wirebench log] uncaught exception', e));
-  process.on('unhandledRejection', (reason) => console.error('[wirebench log] unhandled rejection', reason));
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(`wirebench log: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(import.meta.url, 'wirebench log', main);
