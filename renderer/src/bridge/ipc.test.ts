@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ok } from '../../../shared/protocol';
 import type { PreloadApi } from '../../../shared/protocol';
-import { createIpcBridge } from '../bridge/ipc';
+import { createIpcBridge } from './ipc';
 
 /** A preload API whose `request` answers through `impl`. */
 function fakeApi(impl: (cmd: string, args: unknown) => unknown): PreloadApi {
