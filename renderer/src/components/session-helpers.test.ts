@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatHostPort } from '../../../shared/protocol';
 import type { NetInterfaceAddress } from '../../../shared/protocol';
-import {
-  DelimiterError, checkHost, checkPort, hostPort, isMulticastGroup, parseDelimiter, reachableAddresses, toEscaped, toHex,
-} from './session-helpers';
+import { DelimiterError, checkHost, checkPort, isMulticastGroup, parseDelimiter, reachableAddresses, toEscaped, toHex } from './session-helpers';
 
 const iface = (name: string, address: string, family: 'IPv4' | 'IPv6', internal = false, scopeId?: number): NetInterfaceAddress => ({
   name, address, family, internal, netmask: '', cidr: null, ...(scopeId ? { scopeId } : {}),
@@ -30,7 +29,7 @@ describe('session helpers', () => {
     expect(reachableAddresses(list, '0.0.0.0')).toEqual(['192.168.1.5', '127.0.0.1']);
     expect(reachableAddresses(list, '::')).toEqual(['192.168.1.5', 'fe80::1%eth0', '127.0.0.1']);
     expect(reachableAddresses(list, '10.0.0.1')).toEqual(['10.0.0.1']);
-    expect(hostPort('::1', 80)).toBe('[::1]:80');
+    expect(formatHostPort('::1', 80)).toBe('[::1]:80');
   });
 
   it('parses delimiters as escaped text or hex, and prints them back', () => {

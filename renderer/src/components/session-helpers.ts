@@ -3,14 +3,8 @@
  * reached at, delimiter text ⇄ bytes, rate formatting. No Vue, easy to test.
  */
 import { formatEscapes, formatHex, parseEscapes, parseHex } from '../../../shared/codec';
-import type { Endpoint, NetInterfaceAddress } from '../../../shared/protocol';
+import type { NetInterfaceAddress } from '../../../shared/protocol';
 
-/** `host:port`, with brackets around IPv6 addresses. */
-export function hostPort(host: string, port: number | string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-export const endpointText = (ep: Endpoint | undefined): string => (ep ? hostPort(ep.address, ep.port) : '');
 
 export type PortProblem = 'empty' | 'digits' | 'range';
 
