@@ -83,7 +83,8 @@ test('framing: a choice applies at once, a typed delimiter waits visibly for Ent
   await expect(pending).toBeHidden();
 
   await delimiter.fill('\\q');
-  await expect(page.getByRole('alert').filter({ hasText: 'Unknown escape at position 1' })).toBeVisible();
+  // the send box's own sentence for a bad escape, with its position
+  await expect(page.getByRole('alert').filter({ hasText: 'Unknown escape \\q at position 1' })).toBeVisible();
   await expect(pending).toHaveText(/fix the value/);
   await delimiter.press('Enter');
   await page.getByRole('checkbox', { name: 'Keep delimiter' }).click();

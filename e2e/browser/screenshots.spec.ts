@@ -1,5 +1,6 @@
 /**
- * Renders the main views in en and zh-CN, light and dark, with real traffic.
+ * Renders the main views in en and zh-CN, light and dark, with real traffic,
+ * at 1366×860 and at 1366×768.
  * Images go to test-results/screenshots; with WIREBENCH_SCREENSHOTS=1 they
  * refresh docs/images/ (used by the README and the user guide).
  */
@@ -52,6 +53,10 @@ for (const language of ['en', 'zh-CN'] as const) {
       if (language === 'zh-CN') await page.getByRole('button', { name: /^Language: / }).click();
       await expect(page.locator('html')).toHaveAttribute('lang', language);
       await page.screenshot({ path: resolve(OUT, `main-${language}-${theme}.png`) });
+      // and at the laptop size the reviewers used
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await expect(page.locator('[role="grid"].log-scroll')).toBeVisible();
+      await page.screenshot({ path: resolve(OUT, `main-${language}-${theme}-1366x768.png`) });
       a.close();
       b.close();
     });
