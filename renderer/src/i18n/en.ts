@@ -4,6 +4,7 @@
  * write them as {'@'} etc. The `log` and `send` namespaces belong to the log
  * view and the send panel.
  */
+import { CHECKSUM_LABELS } from '../../../shared/codec/checksum';
 import automationEn from './automation.en';
 import composeEn from './compose.en';
 import viewEn from './view.en';
@@ -351,17 +352,7 @@ const en = {
     },
   },
   /** the checksum choices (shared/codec CHECKSUM_KINDS) */
-  checksumKind: {
-    sum8: 'SUM8 (sum mod 256)',
-    'sum8-2c': "SUM8 two's complement",
-    xor8: 'XOR8 (BCC)',
-    lrc: 'LRC (Modbus ASCII)',
-    crc8: 'CRC-8/SMBUS',
-    'crc16-modbus': 'CRC-16/MODBUS',
-    'crc16-ccitt-false': 'CRC-16/CCITT-FALSE',
-    'crc16-xmodem': 'CRC-16/XMODEM',
-    crc32: 'CRC-32',
-  },
+  checksumKind: { ...CHECKSUM_LABELS },
 };
 
 export default en;
