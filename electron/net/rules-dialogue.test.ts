@@ -68,6 +68,22 @@ describe('variables', () => {
     expect(say(e, 'GET nothing')).toEqual(['+\r\n']);
   });
 
+  it('a client cannot grow its variables without bound: the least recently set are forgotten', () => {
+    const e = engine({
+      rules: [
+        { id: 'set', match: { kind: 'regex', pattern: '^SET (\\S+) (.*)$' }, reply: { template: '+OK' }, set: [{ name: '$1', value: '$2' }] },
+        { id: 'get', match: { kind: 'regex', pattern: '^GET (\\S+)$' }, reply: { template: '+{{var.$1}}' } },
+      ],
+    }, CRLF);
+    for (let i = 0; i < 1500; i++) say(e, `SET k${i} v${i}`);
+    expect(say(e, 'GET k0')).toEqual(['+\r\n']); // forgotten: over 1024 variables
+    expect(say(e, 'GET k1499')).toEqual(['+v1499\r\n']);
+    const big = 'x'.repeat(20_000);
+    for (let i = 0; i < 300; i++) say(e, `SET big${i} ${big}`); // ~6 MB asked, 4 M characters kept
+    expect(say(e, 'GET big0')).toEqual(['+\r\n']);
+    expect(say(e, 'GET big299')).toEqual([`+${big}\r\n`]);
+  });
+
   it('start values come from the rule set; {{random a b}} stays in range', () => {
     const e = engine({ vars: { name: 'TEMP-1' }, rules: [{ id: 't', match: { kind: 'regex', pattern: '.' }, reply: { template: '{{var.name}} {{random 20 30}}', lineEnding: 'none' } }] });
     for (let i = 0; i < 50; i++) {

@@ -112,9 +112,35 @@ function framingLineEnding(framing: FramerSpec | undefined): LineEnding {
 interface PeerRuleState {
   state: string;
   vars: Map<string, string>;
+  /** characters held by `vars` (names and values), kept under MAX_PEER_VAR_CHARS */
+  varChars: number;
   /** ruleId → replies sent so far ({{count}}) */
   counters: Map<string, number>;
   collect?: { rule: CompiledRule; groups: RegExpExecArray | undefined; lines: string[]; bytes: number };
+}
+
+/**
+ * What one peer's variables may hold: names can come from what the peer sends
+ * (`SET <key> <value>`), so a client must not grow the engine without bound.
+ * Past either limit the least recently set variables are forgotten.
+ */
+const MAX_PEER_VARS = 1024;
+const MAX_PEER_VAR_CHARS = 4 * 1024 * 1024;
+
+function setPeerVar(peer: PeerRuleState, name: string, value: string): void {
+  const old = peer.vars.get(name);
+  if (old !== undefined) {
+    peer.varChars -= name.length + old.length;
+    peer.vars.delete(name); // re-insert: most recently set last
+  }
+  peer.vars.set(name, value);
+  peer.varChars += name.length + value.length;
+  for (const [k, v] of peer.vars) {
+    if (peer.vars.size <= MAX_PEER_VARS && peer.varChars <= MAX_PEER_VAR_CHARS) break;
+    if (k === name) break; // the newest is kept (itself at most MAX_COLLECT_BYTES)
+    peer.vars.delete(k);
+    peer.varChars -= k.length + v.length;
+  }
 }
 
 /** Peers whose counters are kept at most (least recently seen forgotten first). */
@@ -330,7 +356,7 @@ export class RuleEngine {
       return;
     }
     peer.collect = undefined;
-    peer.vars.set(rule.collect!.into, col.lines.join('\n'));
+    setPeerVar(peer, rule.collect!.into, col.lines.join('\n'));
     const stat = this.stat(rule.id);
     stat.lastMatchAt = ctx.now;
     stat.lastMatchText = firstChars(text, LAST_TEXT_CHARS);
@@ -358,7 +384,7 @@ export class RuleEngine {
     }
     const count = (peer.counters.get(id) ?? 0) + 1;
     const value = this.renderText(v.parts, { ctx, count, groups, peer, message });
-    peer.vars.set(name, value.length > MAX_COLLECT_BYTES ? value.slice(0, MAX_COLLECT_BYTES) : value);
+    setPeerVar(peer, name, value.length > MAX_COLLECT_BYTES ? value.slice(0, MAX_COLLECT_BYTES) : value);
   }
 
   /** The peer's dialogue state, made on first sight (least recently seen forgotten beyond MAX_PEERS). */
@@ -367,7 +393,10 @@ export class RuleEngine {
     if (p) {
       this.peers.delete(key); // re-insert: most recently used last
     } else {
-      p = { state: START_STATE, vars: new Map(Object.entries(this.set.vars ?? {})), counters: new Map() };
+      const vars = new Map(Object.entries(this.set.vars ?? {}));
+      let varChars = 0;
+      for (const [k, v] of vars) varChars += k.length + v.length;
+      p = { state: START_STATE, vars, varChars, counters: new Map() };
       if (this.peers.size >= MAX_PEERS) {
         const oldest = this.peers.keys().next();
         if (!oldest.done) this.peers.delete(oldest.value);
