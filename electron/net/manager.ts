@@ -5,7 +5,7 @@
  *
  * open(): the session is created and its first start attempt awaited while its
  * events are held back. On success `session.opened` is emitted (its info
- * already carries the status history), followed by the held events other than
+ * already carries the status log), followed by the held events other than
  * `session.status`. On failure the session is removed again, the held events
  * are dropped and open() throws: no `session.opened` and no `session.removed`
  * is ever emitted for a session that did not open.
@@ -144,7 +144,7 @@ export class SessionManager {
   /**
    * Create a session and start it. When the start fails the session is
    * removed and open() throws, unless `keepOnFailure`: then the session stays,
-   * in state `error` with the reason in its history, its config and rules
+   * in state `error` with the reason in its status log, its config and rules
    * intact, ready to be started again (a TCP client whose device is off).
    */
   open(config: SessionConfig, opts: { keepOnFailure?: boolean } = {}): Promise<SessionInfo> {
@@ -166,7 +166,7 @@ export class SessionManager {
           await session.stop().catch(() => undefined);
           throw e;
         }
-        // kept: it is announced like any session, its failed start in its history
+        // kept: it is announced like any session, its failed start in its status log
       }
       if (entry.mode === 'dead') throw new WbError('SESSION_NOT_FOUND', say('session.closedWhileOpening', { id }));
       // an unnamed session shows where it connects or listens: a second one of its kind to the same place is

@@ -67,18 +67,18 @@ describe('nextFreePort', () => {
     expect(info.state).toBe('listening');
     expect(info.local?.port).toBe(wanted + 1);
     expect(info.config).toMatchObject({ port: wanted, nextFreePort: true });
-    const last = info.history.at(-1);
+    const last = info.statusLog.at(-1);
     expect(last?.why).toEqual({ key: 'status.listeningInstead', params: { addr: `127.0.0.1:${wanted + 1}`, wanted } });
     expect(last?.reason).toBe(formatReason(last!.why!));
     // no error entry for the port that was taken: the user sees one outcome
-    expect(info.history.some((h) => h.state === 'error')).toBe(false);
+    expect(info.statusLog.some((h) => h.state === 'error')).toBe(false);
   });
 
   it('takes its own port when that is free (plain "Listening on")', async () => {
     const wanted = await freeRun(1);
     const info = await mgr.open(server({ port: wanted, nextFreePort: true }));
     expect(info.local?.port).toBe(wanted);
-    expect(info.history.at(-1)?.why?.key).toBe('status.listening');
+    expect(info.statusLog.at(-1)?.why?.key).toBe('status.listening');
   });
 
   it('without the option a port in use is still ADDRESS_IN_USE', async () => {

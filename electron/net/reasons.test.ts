@@ -57,8 +57,8 @@ describe('structured reasons from the engine', () => {
   it('a TCP server: status entries, peer.left and the log rows carry keys', async () => {
     const info = await w.call('session.open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
     const port = info.local?.port as number;
-    expect(info.history.map((h) => agrees(h.reason, h.why).key)).toEqual(['status.opening', 'status.listening']);
-    expect(info.history[1]?.why).toEqual({ key: 'status.listening', params: { addr: `127.0.0.1:${port}` } });
+    expect(info.statusLog.map((h) => agrees(h.reason, h.why).key)).toEqual(['status.opening', 'status.listening']);
+    expect(info.statusLog[1]?.why).toEqual({ key: 'status.listening', params: { addr: `127.0.0.1:${port}` } });
 
     const c = connect(port, '127.0.0.1');
     await w.next('peer.joined');
@@ -85,7 +85,7 @@ describe('structured reasons from the engine', () => {
     const port = await closedPort();
     const info = await w.call('session.open', { config: { kind: 'tcp-client', host: '127.0.0.1', port } });
     expect(info.state).toBe('error');
-    const last = info.history.at(-1);
+    const last = info.statusLog.at(-1);
     expect(agrees(last?.reason, last?.why)).toEqual({ key: 'os.refused', params: { addr: `127.0.0.1:${port}` } });
     expect(last?.sysCode).toBe('ECONNREFUSED');
     const err = await w.next('error', (e) => e.sessionId === info.sessionId);
@@ -100,7 +100,7 @@ describe('structured reasons from the engine', () => {
 
   it('a UDP send to the broadcast address without the option: BROADCAST_DISABLED with its key', async () => {
     const info = await w.call('session.open', { config: { kind: 'udp', bindAddress: '0.0.0.0' } });
-    expect(agrees(info.history.at(-1)?.reason, info.history.at(-1)?.why).key).toBe('status.bound');
+    expect(agrees(info.statusLog.at(-1)?.reason, info.statusLog.at(-1)?.why).key).toBe('status.bound');
     const e = await failed('session.send', {
       sessionId: info.sessionId,
       payload: { kind: 'text', text: 'x' },

@@ -1,6 +1,6 @@
 /**
  * What every session kind shares: identity, config, the state machine's
- * history, exact counters, the rx path (framer → streaming decoder → `data`
+ * status log, exact counters, the rx path (framer → streaming decoder → `data`
  * event) and the helpers that emit events into the sink.
  *
  * A session never throws into the event loop: socket callbacks call the
@@ -84,7 +84,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
   readonly id: string;
   config: C;
   state: SessionState = 'idle';
-  readonly history: StatusEntry[] = [];
+  readonly statusLog: StatusEntry[] = [];
   counters: Counters = zeroCounters();
   local: Endpoint | undefined;
   remote: Endpoint | undefined;
@@ -159,7 +159,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       state: this.state,
       ...(this.local ? { local: this.local } : {}),
       ...(this.remote ? { remote: this.remote } : {}),
-      history: this.history.slice(),
+      statusLog: this.statusLog.slice(),
       peers: this.peers(),
       counters: copy(this.counters),
       groups: [],
@@ -239,8 +239,8 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       entry.code = err.code;
       if (err.detail?.sysCode) entry.sysCode = err.detail.sysCode;
     }
-    this.history.push(entry);
-    if (this.history.length > STATUS_LOG_CAP) this.history.splice(0, this.history.length - STATUS_LOG_CAP);
+    this.statusLog.push(entry);
+    if (this.statusLog.length > STATUS_LOG_CAP) this.statusLog.splice(0, this.statusLog.length - STATUS_LOG_CAP);
     this.emit({
       type: 'session.status',
       ts: entry.ts,

@@ -40,8 +40,8 @@ describe('tcp-client', () => {
     cleanups.push(srv.close);
     const info = await mgr.open(cfg({ port: srv.port }));
     expect(info.state).toBe('connected');
-    expect(info.history.map((h) => h.state)).toEqual(['connecting', 'connected']);
-    expect(info.history[1]?.reason).toBe(`Connected to 127.0.0.1:${srv.port}`);
+    expect(info.statusLog.map((h) => h.state)).toEqual(['connecting', 'connected']);
+    expect(info.statusLog[1]?.reason).toBe(`Connected to 127.0.0.1:${srv.port}`);
     expect(info.remote).toEqual({ address: '127.0.0.1', port: srv.port, family: 'IPv4' });
     expect(info.peers.map((p) => p.peerId)).toEqual(['conn']);
     expect(rec.of('session.opened')).toHaveLength(1);
@@ -109,7 +109,7 @@ describe('tcp-client', () => {
     await rec.next('session.status', (e) => e.status.state === 'closed');
     const info = mgr.info(sessionId);
     expect(info.state).toBe('closed');
-    expect(info.history.at(-1)?.reason).toBe('Closed by peer');
+    expect(info.statusLog.at(-1)?.reason).toBe('Closed by peer');
     const e = await rejection(mgr.sendBytes(sessionId, Uint8Array.of(1, 2, 3), { kind: 'default' }));
     expect(e.code).toBe('NOT_CONNECTED');
     expect(mgr.info(sessionId).counters.txBytes).toBe(0);
@@ -148,7 +148,7 @@ describe('tcp-client', () => {
     expect(errors[0]?.code).toBe('CONNECTION_RESET');
     const info = mgr.info(sessionId);
     expect(info.state).toBe('closed');
-    expect(info.history.at(-1)?.code).toBe('CONNECTION_RESET');
+    expect(info.statusLog.at(-1)?.code).toBe('CONNECTION_RESET');
     expect(info.counters.txBytes).toBe(sentBytes);
     expect(info.counters.txMessages).toBe(sends);
     expect(rec.of('data').filter((d) => d.dir === 'tx')).toHaveLength(sends);
@@ -183,8 +183,8 @@ describe('tcp-client', () => {
     const port = await freePort();
     const info = await mgr.open(cfg({ port, reconnect: { enabled: true, initialDelayMs: 100, maxDelayMs: 100, maxAttempts: 0 } }));
     expect(info.state).toBe('reconnecting');
-    expect(info.history.map((h) => h.state)).toEqual(['connecting', 'reconnecting']);
-    expect(info.history[1]?.code).toBe('CONNECTION_REFUSED');
+    expect(info.statusLog.map((h) => h.state)).toEqual(['connecting', 'reconnecting']);
+    expect(info.statusLog[1]?.code).toBe('CONNECTION_REFUSED');
     await mgr.stop(info.sessionId);
     expect(mgr.info(info.sessionId).state).toBe('closed');
     const n = rec.events.length;
@@ -196,7 +196,7 @@ describe('tcp-client', () => {
     const port = await freePort();
     const info = await mgr.open(cfg({ port, reconnect: { enabled: true, initialDelayMs: 50, maxDelayMs: 50, maxAttempts: 2 } }));
     await rec.until(() => mgr.info(info.sessionId).state === 'error', 5000, 'gave up');
-    expect(mgr.info(info.sessionId).history.at(-1)?.reason).toMatch(/^Gave up after 2 reconnect attempts: Connection refused/);
+    expect(mgr.info(info.sessionId).statusLog.at(-1)?.reason).toMatch(/^Gave up after 2 reconnect attempts: Connection refused/);
   });
 
   it('a GBK character split over two writes shows whole in the log', async () => {
@@ -235,7 +235,7 @@ describe('tcp-client', () => {
     cleanups.push(srv.close);
     const info = await mgr.open(cfg({ host: '::1', port: srv.port }));
     expect(info.remote).toEqual({ address: '::1', port: srv.port, family: 'IPv6' });
-    expect(info.history[1]?.reason).toBe(`Connected to [::1]:${srv.port}`);
+    expect(info.statusLog[1]?.reason).toBe(`Connected to [::1]:${srv.port}`);
     await rec.until(() => rec.text(info.sessionId) === 'hi');
   });
 
@@ -249,7 +249,7 @@ describe('tcp-client', () => {
     expect(e.code).toBe('CONNECTION_REFUSED');
     const info = mgr.info(sessionId);
     expect(info.state).toBe('error');
-    expect(info.history.at(-1)?.reason).toBe(e.message);
+    expect(info.statusLog.at(-1)?.reason).toBe(e.message);
     expect(rec.of('error', sessionId).map((x) => x.code)).toEqual(['CONNECTION_REFUSED']);
   });
 

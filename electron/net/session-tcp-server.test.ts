@@ -50,7 +50,7 @@ describe('tcp-server', () => {
     expect(info.state).toBe('listening');
     expect(info.local?.port).toBeGreaterThan(0);
     expect(info.local?.address).toBe('127.0.0.1');
-    expect(info.history.at(-1)?.reason).toBe(`Listening on 127.0.0.1:${info.local?.port}`);
+    expect(info.statusLog.at(-1)?.reason).toBe(`Listening on 127.0.0.1:${info.local?.port}`);
   });
 
   it('port already in use: ADDRESS_IN_USE and no session', async () => {

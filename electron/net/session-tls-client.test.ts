@@ -79,7 +79,7 @@ describe('tls client: verification', () => {
     expect(t?.chain[0]?.keyBits).toBe(256);
     expect(t?.chain[0]?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(t?.expiresSoon).toBe(false);
-    expect(info.history.at(-1)?.reason).toMatch(/^Connected to 127\.0\.0\.1:\d+ over TLSv1\.3 \(/);
+    expect(info.statusLog.at(-1)?.reason).toMatch(/^Connected to 127\.0\.0\.1:\d+ over TLSv1\.3 \(/);
     await mgr.sendBytes(info.sessionId, Buffer.from('hello'), { kind: 'default' });
     await rec.until(() => rec.text(info.sessionId) === 'echo:hello');
     expect(mgr.info(info.sessionId).counters.rxBytes).toBe(10);
@@ -92,7 +92,7 @@ describe('tls client: verification', () => {
     expect(failed.state).toBe('error');
     const e = rec.of('error')[0] as { code: string; message: string; why?: { params?: Record<string, unknown> } };
     expect(e.code).toBe('TLS_VERIFY');
-    expect(failed.history.at(-1)?.code).toBe('TLS_VERIFY');
+    expect(failed.statusLog.at(-1)?.code).toBe('TLS_VERIFY');
     expect(e.message).toBe(
       `The certificate of localhost:${port} did not verify: it is self-signed (Self Signed Device) and not trusted here. Turn verification off to connect anyway and look at it`,
     );
@@ -105,7 +105,7 @@ describe('tls client: verification', () => {
     expect(info.tls?.verifyEnabled).toBe(false);
     expect(info.tls?.verifyCode).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(info.tls?.chain[0]?.selfSigned).toBe(true);
-    expect(info.history.at(-1)?.reason).toContain('NOT verified: it is self-signed (Self Signed Device)');
+    expect(info.statusLog.at(-1)?.reason).toContain('NOT verified: it is self-signed (Self Signed Device)');
   });
 
   it('expired: says the date', async () => {

@@ -38,7 +38,7 @@ describe('udp', () => {
     const info = await mgr.open(cfg());
     expect(info.state).toBe('open');
     expect(info.local).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
-    expect(info.history.at(-1)?.reason).toBe(`Bound to 127.0.0.1:${info.local?.port}`);
+    expect(info.statusLog.at(-1)?.reason).toBe(`Bound to 127.0.0.1:${info.local?.port}`);
   });
 
   it('port already in use: ADDRESS_IN_USE and no session', async () => {

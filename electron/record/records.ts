@@ -150,8 +150,8 @@ export class RecordStore {
         peers: new PeerTable(),
       };
       this.logs.set(id, log);
-      // what happened while the session opened (its status history) starts the log
-      for (const h of info.history) this.note(id, 'info', h.ts, statusNote(h));
+      // what happened while the session opened (its status log) starts the log
+      for (const h of info.statusLog) this.note(id, 'info', h.ts, statusNote(h));
     }
     log.name = info.name;
     log.encoding = info.config.rxEncoding;

@@ -108,7 +108,7 @@ describe('profiles across a restart', () => {
     ]);
     for (const s of list.slice(0, 2)) {
       expect(s.rules).toEqual(rules);
-      expect(s.history[s.history.length - 1]?.reason).toMatch(/already in use|refused/i);
+      expect(s.statusLog[s.statusLog.length - 1]?.reason).toMatch(/already in use|refused/i);
     }
     // the device comes up: the kept client connects with its saved config
     const device = createServer((c) => c.end());

@@ -23,7 +23,7 @@ export interface Endpoint {
   family: 'IPv4' | 'IPv6';
 }
 
-/** How many status changes a session keeps (SessionInfo.history), in the engine and in a client. */
+/** How many status changes a session keeps (SessionInfo.statusLog), in the engine and in a client. */
 export const STATUS_LOG_CAP = 50;
 
 export type SessionState =
@@ -72,7 +72,7 @@ export interface SessionInfo {
   /** TLS client: the current connection's handshake (absent while not connected) */
   tls?: TlsInfo;
   /** recent status changes, oldest first (at most STATUS_LOG_CAP) */
-  history: StatusEntry[];
+  statusLog: StatusEntry[];
   peers: PeerInfo[];
   counters: Counters;
   /** udp: the last source a datagram came from */

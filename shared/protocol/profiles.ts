@@ -25,9 +25,10 @@ export const savedSequenceSchema = z.object({
 
 /** Longest text or hex a saved send form keeps (characters). */
 export const MAX_SAVED_SEND_TEXT = 64 * 1024;
-export const MAX_SEND_HISTORY = 50;
+/** How many sent messages a session's send box can recall. */
+export const MAX_SEND_RECALL = 50;
 
-/** What the send panel shows for a session: a draft, or one entry of its history. */
+/** What the send panel shows for a session: a draft, or one entry of its recall list. */
 export const sendFormSchema = z.object({
   mode: z.enum(['text', 'hex']).default('text'),
   text: z.string().max(MAX_SAVED_SEND_TEXT).default(''),
@@ -40,10 +41,16 @@ export const sendFormSchema = z.object({
   endian: z.enum(ENDIANS).default('be'),
 });
 
-/** The send panel's settings, draft and history of one session (newest first). */
-export const sendSettingsSchema = sendFormSchema.extend({
-  history: z.array(sendFormSchema).max(MAX_SEND_HISTORY).default([]),
-});
+const sendRecallSchema = z.array(sendFormSchema).max(MAX_SEND_RECALL);
+
+/**
+ * The send panel's settings, draft and recall list (the messages sent, newest
+ * first) of one session. Files saved before the rename call the list
+ * `history`; it is read as `recall`.
+ */
+export const sendSettingsSchema = sendFormSchema
+  .extend({ recall: sendRecallSchema.optional(), history: sendRecallSchema.optional() })
+  .transform(({ recall, history, ...form }) => ({ ...form, recall: recall ?? history ?? [] }));
 
 export const profileSessionSchema = z.object({
   config: sessionConfigSchema,

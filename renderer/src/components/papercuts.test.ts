@@ -27,7 +27,7 @@ async function type(el: HTMLInputElement | null, value: string): Promise<void> {
 }
 
 function udpInfo(sessionId: string, config: SessionConfig): SessionInfo {
-  return { sessionId, kind: 'udp', name: sessionId, config, state: 'open', history: [], peers: [], counters: zeroCounters(), groups: [], createdAt: 1 };
+  return { sessionId, kind: 'udp', name: sessionId, config, state: 'open', statusLog: [], peers: [], counters: zeroCounters(), groups: [], createdAt: 1 };
 }
 
 describe('new-session dialog', () => {

@@ -14,7 +14,7 @@ const info = (name: string): SessionInfo => ({
   name,
   config: { kind: 'tcp-client', host: '10.0.0.2', port: 502, rxEncoding: 'utf-8', framing: { kind: 'raw' } } as SessionInfo['config'],
   state: 'connected',
-  history: [],
+  statusLog: [],
   peers: [],
   counters: zeroCounters(),
   groups: [],

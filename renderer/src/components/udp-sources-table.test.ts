@@ -14,7 +14,7 @@ const info: SessionInfo = {
   name: 'sensors',
   config: { kind: 'udp', family: 'udp4', bindPort: 9999, rxEncoding: 'utf-8', framing: { kind: 'raw' } } as SessionInfo['config'],
   state: 'open',
-  history: [],
+  statusLog: [],
   peers: [],
   counters: zeroCounters(),
   groups: [],

@@ -129,8 +129,8 @@ const en = {
   },
   panel: {
     settings: 'Settings',
-    history: 'State history',
-    historyEmpty: 'No changes yet',
+    statusLog: 'State history',
+    statusLogEmpty: 'No changes yet',
     local: 'Local',
     remote: 'Remote',
     bind: 'Bind',

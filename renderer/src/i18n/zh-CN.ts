@@ -123,8 +123,8 @@ const zhCN: MessageSchema = {
   },
   panel: {
     settings: '配置',
-    history: '状态记录',
-    historyEmpty: '暂无变化',
+    statusLog: '状态记录',
+    statusLogEmpty: '暂无变化',
     local: '本地',
     remote: '远程',
     bind: '绑定',

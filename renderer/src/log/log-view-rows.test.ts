@@ -21,7 +21,7 @@ const info: SessionInfo = {
   name: 's1',
   config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding: 'utf-8', framing: { kind: 'raw' } },
   state: 'listening',
-  history: [],
+  statusLog: [],
   peers: [],
   counters: zeroCounters(),
   groups: [],

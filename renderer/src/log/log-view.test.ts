@@ -23,7 +23,7 @@ function info(extra: Partial<SessionInfo> = {}, rxEncoding: 'utf-8' | 'gbk' = 'u
     name: 's1',
     config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding, framing: { kind: 'raw' } },
     state: 'listening',
-    history: [],
+    statusLog: [],
     peers: [],
     counters: zeroCounters(),
     groups: [],

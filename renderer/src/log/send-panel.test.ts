@@ -79,7 +79,7 @@ describe('SendPanel', () => {
     const sent = bridge.calls.find((c) => c.cmd === 'session.send');
     expect(sent?.args).toMatchObject({ sessionId: 's-text', payload: { kind: 'text', text: 'hi', lineEnding: 'crlf' }, target: { kind: 'default' } });
     expect(w.find('[data-testid="send-result"]').text()).toContain('Sent 4 bytes');
-    // the sent message is in the history: clear the box, recall with Alt+Up
+    // the sent message is in the recall list: clear the box, recall with Alt+Up
     await box.setValue('');
     await box.trigger('keydown', { key: 'ArrowUp', altKey: true });
     expect((box.element as HTMLTextAreaElement).value).toBe('hi');

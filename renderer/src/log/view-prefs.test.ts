@@ -27,7 +27,7 @@ const info = (sessionId: string, createdAt: number): SessionInfo => ({
   name: sessionId,
   config: { kind: 'udp', family: 'udp4', bindAddress: '127.0.0.1', bindPort: 0, broadcast: false, reuseAddr: false, multicastTtl: 1, multicastLoopback: true, rxEncoding: 'utf-8', framing: { kind: 'raw' } } as SessionInfo['config'],
   state: 'open',
-  history: [],
+  statusLog: [],
   peers: [],
   counters: zeroCounters(),
   groups: [],

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { profileSessionSchema } from '../../../shared/protocol';
 import {
   BOX_MAX_CHARS,
-  HISTORY_MAX,
+  RECALL_MAX,
   SAVED_DRAFT_MAX,
-  SAVED_HISTORY_ENTRY_MAX,
+  SAVED_RECALL_ENTRY_MAX,
   defaultForm,
   fromSettings,
-  historyLabel,
+  recallLabel,
   isEmptyForm,
   isPristine,
   lengthAfterPaste,
@@ -16,7 +16,7 @@ import {
   pickEncoding,
   remember,
   sendEncodingOf,
-  stepHistory,
+  stepRecall,
   toSettings,
   type SendForm,
 } from './send-draft';
@@ -46,54 +46,61 @@ describe('send drafts', () => {
     expect(isEmptyForm({ ...text('x'), mode: 'hex', hex: '  ' })).toBe(true);
   });
 
-  it('history: newest first, no immediate repeats, capped, recalled with a cursor', () => {
+  it('recall: newest first, no immediate repeats, capped, recalled with a cursor', () => {
     const d = newDraft();
     remember(d, text('one'));
     remember(d, text('two'));
     remember(d, text('two'));
-    expect(d.history.map((h) => h.text)).toEqual(['two', 'one']);
-    expect(stepHistory(d, 1)?.text).toBe('two');
-    expect(stepHistory(d, 1)?.text).toBe('one');
-    expect(stepHistory(d, 1)).toBeNull(); // already at the oldest
-    expect(stepHistory(d, -1)?.text).toBe('two');
-    expect(stepHistory(d, -1)).toBeNull(); // back to the draft being typed
+    expect(d.recall.map((h) => h.text)).toEqual(['two', 'one']);
+    expect(stepRecall(d, 1)?.text).toBe('two');
+    expect(stepRecall(d, 1)?.text).toBe('one');
+    expect(stepRecall(d, 1)).toBeNull(); // already at the oldest
+    expect(stepRecall(d, -1)?.text).toBe('two');
+    expect(stepRecall(d, -1)).toBeNull(); // back to the draft being typed
     expect(d.cursor).toBe(-1);
-    for (let i = 0; i < HISTORY_MAX + 5; i++) remember(d, text(`m${i}`));
-    expect(d.history).toHaveLength(HISTORY_MAX);
+    for (let i = 0; i < RECALL_MAX + 5; i++) remember(d, text(`m${i}`));
+    expect(d.recall).toHaveLength(RECALL_MAX);
   });
 
-  it('labels history entries on one line', () => {
-    expect(historyLabel(text('a\r\nb'))).toBe('TXT  a  b');
-    expect(historyLabel({ ...text(''), mode: 'hex', hex: 'AA' })).toBe('HEX  AA');
-    expect(historyLabel(text('x'.repeat(70)))).toBe(`TXT  ${'x'.repeat(60)}…`);
+  it('labels recall entries on one line', () => {
+    expect(recallLabel(text('a\r\nb'))).toBe('TXT  a  b');
+    expect(recallLabel({ ...text(''), mode: 'hex', hex: 'AA' })).toBe('HEX  AA');
+    expect(recallLabel(text('x'.repeat(70)))).toBe(`TXT  ${'x'.repeat(60)}…`);
   });
 
-  it('saves settings, draft and history in the profile shape and reads them back', () => {
+  it('saves settings, draft and recall list in the profile shape and reads them back', () => {
     const d = newDraft();
     Object.assign(d.form, { mode: 'hex', hex: '01 03', text: 'AT', encoding: 'gbk', escapes: true, lineEnding: 'crlf', checksum: 'crc16-modbus', endian: 'le' });
     remember(d, text('follow')); // following the session: no encoding saved
     remember(d, { ...text('picked'), encoding: 'big5' });
     const saved = toSettings(d);
     expect(saved).toMatchObject({ mode: 'hex', hex: '01 03', encoding: 'gbk', checksum: 'crc16-modbus', endian: 'le', lineEnding: 'crlf' });
-    expect(saved.history[1]).not.toHaveProperty('encoding');
-    expect(saved.history[0]?.encoding).toBe('big5');
+    expect(saved.recall[1]).not.toHaveProperty('encoding');
+    expect(saved.recall[0]?.encoding).toBe('big5');
     // it is what a profile session accepts
     expect(profileSessionSchema.safeParse({ config: serverInfoConfig, send: saved }).success).toBe(true);
     const back = fromSettings(JSON.parse(JSON.stringify(saved)));
     expect(back?.form).toEqual(d.form);
-    expect(back?.history).toEqual(d.history);
+    expect(back?.recall).toEqual(d.recall);
   });
 
-  it('keeps saved copies small: a long draft is saved empty, long history entries are left out', () => {
+  it('reads a file saved before the rename, whose recall list is called `history`', () => {
+    const old = { mode: 'text', text: 'draft', history: [{ mode: 'text', text: 'sent before' }] };
+    expect(fromSettings(old)?.recall.map((h) => h.text)).toEqual(['sent before']);
+    // a file with both keeps the new name's list
+    expect(fromSettings({ ...old, recall: [{ mode: 'hex', hex: 'AA' }] })?.recall.map((h) => h.hex)).toEqual(['AA']);
+  });
+
+  it('keeps saved copies small: a long draft is saved empty, long recall entries are left out', () => {
     const d = newDraft();
     d.form.text = 'x'.repeat(SAVED_DRAFT_MAX + 1);
     d.form.lineEnding = 'lf';
-    remember(d, text('y'.repeat(SAVED_HISTORY_ENTRY_MAX + 1)));
+    remember(d, text('y'.repeat(SAVED_RECALL_ENTRY_MAX + 1)));
     remember(d, text('short'));
     const saved = toSettings(d);
     expect(saved.text).toBe('');
     expect(saved.lineEnding).toBe('lf');
-    expect(saved.history.map((h) => h.text)).toEqual(['short']);
+    expect(saved.recall.map((h) => h.text)).toEqual(['short']);
   });
 
   it('reads defaults for missing fields and refuses what is not a send form', () => {
@@ -102,7 +109,7 @@ describe('send drafts', () => {
     expect(fromSettings({ checksum: 'md5' })).toBeNull();
     expect(fromSettings(null)).toBeNull();
     expect(isPristine(newDraft())).toBe(true);
-    expect(isPristine({ form: { ...defaultForm(), escapes: true }, history: [] })).toBe(false);
+    expect(isPristine({ form: { ...defaultForm(), escapes: true }, recall: [] })).toBe(false);
   });
 
   it('measures a paste against the box limit, replacing the selection', () => {

@@ -1,11 +1,11 @@
 /**
- * The send panel's form and history, as pure functions: the payload a form
- * sends, the encoding it sends in, history recall, and the saved shape
+ * The send panel's form and recall list, as pure functions: the payload a form
+ * sends, the encoding it sends in, recalling sent messages, and the saved shape
  * (`SendSettings` of shared/protocol/automation.ts) with its size caps.
  * The per-session state itself lives in the compose store.
  */
 import type { ChecksumKind, ChecksumSpec, Endian, LineEnding } from '../../../shared/codec/types';
-import { MAX_SEND_HISTORY, sendSettingsSchema } from '../../../shared/protocol';
+import { MAX_SEND_RECALL, sendSettingsSchema } from '../../../shared/protocol';
 import type { Encoding, SavedSendForm, SendPayloadInput, SendSettings } from '../../../shared/protocol';
 
 export interface SendForm {
@@ -29,13 +29,14 @@ export interface SendResult {
 export interface Draft {
   form: SendForm;
   /** newest first */
-  history: SendForm[];
+  /** the messages sent, newest first (Alt+↑ / Alt+↓ and the "Message history" menu) */
+  recall: SendForm[];
   /** position while recalling with Alt+Up/Down; -1 = the draft being typed */
   cursor: number;
   result: SendResult | null;
 }
 
-export const HISTORY_MAX = MAX_SEND_HISTORY;
+export const RECALL_MAX = MAX_SEND_RECALL;
 /**
  * Longest text the send box takes (characters). A browser textarea lays out
  * its whole value on every edit: measured in Chromium, a 256 Ki paste takes
@@ -46,7 +47,7 @@ export const BOX_MAX_CHARS = 256 * 1024;
 /** A draft longer than this is not saved (localStorage and profiles have little room). */
 export const SAVED_DRAFT_MAX = 64 * 1024;
 /** History entries longer than this stay in memory only. */
-export const SAVED_HISTORY_ENTRY_MAX = 4 * 1024;
+export const SAVED_RECALL_ENTRY_MAX = 4 * 1024;
 
 export const defaultForm = (): SendForm => ({
   mode: 'text',
@@ -59,7 +60,7 @@ export const defaultForm = (): SendForm => ({
   endian: 'be',
 });
 
-export const newDraft = (): Draft => ({ form: defaultForm(), history: [], cursor: -1, result: null });
+export const newDraft = (): Draft => ({ form: defaultForm(), recall: [], cursor: -1, result: null });
 
 /** The encoding text goes out in: the user's pick, else the session's receive encoding. */
 export const sendEncodingOf = (f: SendForm, rxEncoding: Encoding): Encoding => f.encoding ?? rxEncoding;
@@ -99,25 +100,25 @@ const sameForm = (a: SendForm, b: SendForm): boolean =>
   a.checksum === b.checksum &&
   a.endian === b.endian;
 
-/** Puts a sent message on top of the history (unless it repeats the last one) and ends recalling. */
+/** Puts a sent message on top of the recall list (unless it repeats the last one) and ends recalling. */
 export function remember(d: Draft, f: SendForm): void {
-  const last = d.history[0];
-  if (!last || !sameForm(last, f)) d.history.unshift({ ...f });
-  if (d.history.length > HISTORY_MAX) d.history.length = HISTORY_MAX;
+  const last = d.recall[0];
+  if (!last || !sameForm(last, f)) d.recall.unshift({ ...f });
+  if (d.recall.length > RECALL_MAX) d.recall.length = RECALL_MAX;
   d.cursor = -1;
 }
 
 /** Moves the recall cursor (1 = older); returns the entry to recall, or null when nothing changes. */
-export function stepHistory(d: Draft, dir: 1 | -1): SendForm | null {
-  if (d.history.length === 0) return null;
-  const next = Math.min(d.history.length - 1, Math.max(-1, d.cursor + dir));
+export function stepRecall(d: Draft, dir: 1 | -1): SendForm | null {
+  if (d.recall.length === 0) return null;
+  const next = Math.min(d.recall.length - 1, Math.max(-1, d.cursor + dir));
   if (next === d.cursor) return null;
   d.cursor = next;
-  return next >= 0 ? d.history[next]! : null;
+  return next >= 0 ? d.recall[next]! : null;
 }
 
-/** One line for the history dropdown. */
-export function historyLabel(h: SendForm): string {
+/** One line for the recall dropdown. */
+export function recallLabel(h: SendForm): string {
   const body = h.mode === 'hex' ? h.hex : h.text;
   const label = `${h.mode === 'hex' ? 'HEX' : 'TXT'}  ${body.length > 60 ? `${body.slice(0, 60)}…` : body}`;
   return label.replace(/[\r\n\t]/g, ' ');
@@ -133,25 +134,25 @@ function toSaved(f: SendForm, max: number): SavedSendForm | null {
 
 const fromSaved = (s: SavedSendForm): SendForm => ({ ...defaultForm(), ...s, encoding: s.encoding ?? null });
 
-/** True when a draft holds nothing worth saving: the default form and no history. */
-export const isPristine = (d: Pick<Draft, 'form' | 'history'>): boolean => d.history.length === 0 && sameForm(d.form, defaultForm());
+/** True when a draft holds nothing worth saving: the default form and nothing to recall. */
+export const isPristine = (d: Pick<Draft, 'form' | 'recall'>): boolean => d.recall.length === 0 && sameForm(d.form, defaultForm());
 
 /**
  * The saved shape of a draft. A draft longer than SAVED_DRAFT_MAX is saved
- * empty (its settings kept); history entries longer than SAVED_HISTORY_ENTRY_MAX are left out.
+ * empty (its settings kept); recall entries longer than SAVED_RECALL_ENTRY_MAX are left out.
  */
-export function toSettings(d: Pick<Draft, 'form' | 'history'>): SendSettings {
+export function toSettings(d: Pick<Draft, 'form' | 'recall'>): SendSettings {
   const form = toSaved(d.form, SAVED_DRAFT_MAX) ?? toSaved({ ...d.form, text: '', hex: '' }, SAVED_DRAFT_MAX)!;
-  const history = d.history.map((h) => toSaved(h, SAVED_HISTORY_ENTRY_MAX)).filter((h): h is SavedSendForm => h !== null);
-  return { ...form, history };
+  const recall = d.recall.map((h) => toSaved(h, SAVED_RECALL_ENTRY_MAX)).filter((h): h is SavedSendForm => h !== null);
+  return { ...form, recall };
 }
 
-/** Form and history from a saved shape; null when it is not valid. */
-export function fromSettings(value: unknown): Pick<Draft, 'form' | 'history'> | null {
+/** Form and recall list from a saved shape; null when it is not valid. */
+export function fromSettings(value: unknown): Pick<Draft, 'form' | 'recall'> | null {
   const parsed = sendSettingsSchema.safeParse(value);
   if (!parsed.success) return null;
-  const { history, ...form } = parsed.data;
-  return { form: fromSaved(form), history: history.map(fromSaved) };
+  const { recall, ...form } = parsed.data;
+  return { form: fromSaved(form), recall: recall.map(fromSaved) };
 }
 
 /** Where a paste would leave the box: its length after replacing the selection. */

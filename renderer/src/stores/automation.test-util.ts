@@ -8,7 +8,7 @@ export function serverInfo(sessionId: string, createdAt = Number(sessionId.repla
     name: sessionId,
     config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding: 'utf-8', framing: { kind: 'raw' } },
     state: 'listening',
-    history: [],
+    statusLog: [],
     peers: [],
     counters: zeroCounters(),
     groups: [],

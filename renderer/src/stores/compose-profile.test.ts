@@ -34,7 +34,7 @@ describe('send settings in profiles and the workspace', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('puts each session’s send settings, draft and history in the profile, valid for the engine', () => {
+  it('puts each session’s send settings, draft and recall list in the profile, valid for the engine', () => {
     const { bridge, compose, profiles } = setup();
     bridge.emit([openedEvent(serverInfo('s1')), openedEvent(serverInfo('s2'))]);
     const d = compose.draftOf('s1');
@@ -42,7 +42,7 @@ describe('send settings in profiles and the workspace', () => {
     remember(d, { ...d.form });
     const p = profiles.buildProfile('Modbus');
     expect(p.sessions[0]?.send).toMatchObject({ mode: 'hex', hex: '01 03 00 00 00 0A', checksum: 'crc16-modbus', endian: 'le' });
-    expect(p.sessions[0]?.send?.history).toHaveLength(1);
+    expect(p.sessions[0]?.send?.recall).toHaveLength(1);
     expect(p.sessions[1]).not.toHaveProperty('send'); // untouched: nothing saved
     expect(profileSchema.safeParse(JSON.parse(JSON.stringify(p))).success).toBe(true);
   });
@@ -59,7 +59,7 @@ describe('send settings in profiles and the workspace', () => {
           config: serverInfo('x').config,
           quickCommands: [],
           sequences: [],
-          send: { mode: 'text', text: '你好', hex: '', escapes: true, lineEnding: 'crlf', checksum: 'none', endian: 'be', history: [] },
+          send: { mode: 'text', text: '你好', hex: '', escapes: true, lineEnding: 'crlf', checksum: 'none', endian: 'be', recall: [] },
         },
       ],
     };

@@ -87,7 +87,7 @@ describe('compose store', () => {
     const again = page([gbkServer('s1', 1)]);
     const back = again.compose.draftOf('s1');
     expect(back.form).toMatchObject({ mode: 'hex', hex: '01 03 00 01', checksum: 'crc16-modbus', endian: 'le', encoding: 'utf-8' });
-    expect(back.history.map((h) => h.hex)).toEqual(['01 03 00 00']);
+    expect(back.recall.map((h) => h.hex)).toEqual(['01 03 00 00']);
     expect(back.result).toBeNull(); // a result is not a setting
   });
 
@@ -128,7 +128,7 @@ describe('compose store', () => {
     const { compose } = page([gbkServer('s1', 1), serverInfo('s2', 2)]);
     expect(compose.sendStateOf('s1')).toBeUndefined();
     compose.draftOf('s1').form.lineEnding = 'crlf';
-    expect(compose.sendStateOf('s1')).toMatchObject({ lineEnding: 'crlf', history: [] });
+    expect(compose.sendStateOf('s1')).toMatchObject({ lineEnding: 'crlf', recall: [] });
     await nextTick();
     compose.flush();
     const savedAt = readSend(`${SEND_KEY_PREFIX}tcp-server|PLC|127.0.0.1|502`)?.savedAt ?? 0;
@@ -136,14 +136,14 @@ describe('compose store', () => {
 
     // an older profile does not undo what this browser saved since
     const next = page([gbkServer('n1', 7)]);
-    next.compose.restoreSend(gbkServer('n1', 7), { mode: 'hex', text: '', hex: 'AA', escapes: false, lineEnding: 'none', checksum: 'none', endian: 'be', history: [] }, savedAt - 1000);
+    next.compose.restoreSend(gbkServer('n1', 7), { mode: 'hex', text: '', hex: 'AA', escapes: false, lineEnding: 'none', checksum: 'none', endian: 'be', recall: [] }, savedAt - 1000);
     expect(next.compose.draftOf('n1').form.lineEnding).toBe('crlf');
     // a newer one wins
-    next.compose.restoreSend(gbkServer('n1', 7), { mode: 'hex', text: '', hex: 'AA', escapes: false, lineEnding: 'none', checksum: 'none', endian: 'be', history: [] }, savedAt + 1000);
+    next.compose.restoreSend(gbkServer('n1', 7), { mode: 'hex', text: '', hex: 'AA', escapes: false, lineEnding: 'none', checksum: 'none', endian: 'be', recall: [] }, savedAt + 1000);
     expect(next.compose.draftOf('n1').form).toMatchObject({ mode: 'hex', hex: 'AA', lineEnding: 'none' });
     // a session this browser never saw takes the profile's
     const fresh = page([serverInfo('f1', 3)]);
-    fresh.compose.restoreSend(serverInfo('f1', 3), { mode: 'text', text: 'hello', hex: '', encoding: 'big5', escapes: false, lineEnding: 'lf', checksum: 'none', endian: 'be', history: [] });
+    fresh.compose.restoreSend(serverInfo('f1', 3), { mode: 'text', text: 'hello', hex: '', encoding: 'big5', escapes: false, lineEnding: 'lf', checksum: 'none', endian: 'be', recall: [] });
     expect(fresh.compose.draftOf('f1').form).toMatchObject({ text: 'hello', encoding: 'big5', lineEnding: 'lf' });
   });
 
@@ -158,7 +158,7 @@ describe('compose store', () => {
     expect(readSend(`${SEND_KEY_PREFIX}bad`)).toBeNull();
     const { compose } = page([]);
     expect(compose.sendStateOf('nope')).toBeUndefined();
-    for (let i = 0; i < SEND_KEEP + 5; i++) writeSend(`${SEND_KEY_PREFIX}k${i}`, { mode: 'text', text: `${i}`, hex: '', escapes: false, lineEnding: 'none', checksum: 'none', endian: 'be', history: [] }, 1000 + i);
+    for (let i = 0; i < SEND_KEEP + 5; i++) writeSend(`${SEND_KEY_PREFIX}k${i}`, { mode: 'text', text: `${i}`, hex: '', escapes: false, lineEnding: 'none', checksum: 'none', endian: 'be', recall: [] }, 1000 + i);
     prune();
     const left = Object.keys(localStorage).filter((k) => k.startsWith(SEND_KEY_PREFIX));
     expect(left).toHaveLength(SEND_KEEP);

@@ -2,7 +2,7 @@
  * The send panel's state of every session, and what it would send right now.
  *
  * - Drafts: per session, the form (mode, text/hex, the encoding the user
- *   picked or none, escapes, line ending, checksum), the send history and the
+ *   picked or none, escapes, line ending, checksum), the recall list (sent messages) and the
  *   result of the last send. They outlive the panel (switching sessions keeps
  *   them) and are saved per session in localStorage (send-storage.ts) and in
  *   the workspace/profiles (`send` of a profile session; `sendStateOf` and
@@ -97,16 +97,16 @@ export const useComposeStore = defineStore('compose', () => {
     for (const id of [...timers.keys()]) save(id);
   }
 
-  function storedOf(sessionId: string, known?: SessionInfo): { savedAt: number; value: Pick<Draft, 'form' | 'history'> } | null {
+  function storedOf(sessionId: string, known?: SessionInfo): { savedAt: number; value: Pick<Draft, 'form' | 'recall'> } | null {
     const key = keyOf(sessionId, known);
     const stored = key ? readSend(key) : null;
     const value = stored ? fromSettings(stored.send) : null;
     return stored && value ? { savedAt: stored.savedAt, value } : null;
   }
 
-  function assign(d: Draft, v: Pick<Draft, 'form' | 'history'>): void {
+  function assign(d: Draft, v: Pick<Draft, 'form' | 'recall'>): void {
     Object.assign(d.form, v.form);
-    d.history.splice(0, d.history.length, ...v.history);
+    d.recall.splice(0, d.recall.length, ...v.recall);
     d.cursor = -1;
   }
 
@@ -121,7 +121,7 @@ export const useComposeStore = defineStore('compose', () => {
     else if (settings.txEncoding !== 'utf-8') d.form.encoding = pickEncoding(settings.txEncoding, rxEncodingOf(sessionId));
     drafts.set(sessionId, d);
     const draft = d;
-    scope.run(() => watch(() => [draft.form, draft.history], () => schedule(sessionId), { deep: true }));
+    scope.run(() => watch(() => [draft.form, draft.recall], () => schedule(sessionId), { deep: true }));
     return d;
   }
 
@@ -184,7 +184,7 @@ export const useComposeStore = defineStore('compose', () => {
 
   /**
    * Send what the session's form holds now, to its current target: the result
-   * line and the history follow a success; an error is returned to the caller
+   * line and the recall list follow a success; an error is returned to the caller
    * (the panel shows it where the user looks).
    */
   async function send(sessionId: string): Promise<Result<SendReport>> {

@@ -24,7 +24,7 @@ function info(sessionId: string, extra: Partial<SessionInfo> = {}, rxEncoding: '
     name: sessionId,
     config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding, framing: { kind: 'raw' } },
     state: 'listening',
-    history: [],
+    statusLog: [],
     peers: [],
     counters: zeroCounters(),
     groups: [],

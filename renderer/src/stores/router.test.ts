@@ -16,7 +16,7 @@ const info = (id: string): SessionInfo =>
     name: id,
     config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, rxEncoding: 'utf-8', framing: { kind: 'raw' }, maxClients: 0, noDelay: true, keepAlive: false },
     state: 'listening',
-    history: [],
+    statusLog: [],
     peers: [],
     counters: zeroCounters(),
     createdAt: Number(id.replace(/\D/g, '')) || 1,

@@ -35,7 +35,7 @@ function info(sessionId: string, kind: SessionKind = 'tcp-server', extra: Partia
     name: sessionId,
     config,
     state: 'idle',
-    history: [],
+    statusLog: [],
     peers: [],
     counters: zeroCounters(),
     groups: [],
@@ -73,7 +73,7 @@ describe('sessions store', () => {
     expect(apply).toHaveBeenCalledWith(batch);
   });
 
-  it('records status changes with their reason, the bound endpoint, and no duplicate history entry', () => {
+  it('records status changes with their reason, the bound endpoint, and no duplicate status-log entry', () => {
     const { bridge, sessions } = setup();
     bridge.emit([opened(info('s1'))]);
     const status = { state: 'listening' as const, reason: 'Listening on 0.0.0.0:40001', ts: 10 };
@@ -82,7 +82,7 @@ describe('sessions store', () => {
     const s = sessions.get('s1');
     expect(s?.state).toBe('listening');
     expect(s?.local?.port).toBe(40001);
-    expect(s?.history).toEqual([status]);
+    expect(s?.statusLog).toEqual([status]);
   });
 
   it('changes only the session an event is about (copy-on-write)', () => {

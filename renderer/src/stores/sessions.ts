@@ -1,5 +1,5 @@
 /**
- * Session metadata (never log rows): kind, config, state and its history,
+ * Session metadata (never log rows): kind, config, state and its status log,
  * peers, counters and rates, plus the active session and each session's send
  * target. Sessions are copy-on-write objects in a shallowRef'd Map, so a batch
  * costs one trigger and only the sessions that changed re-render. Events and
@@ -123,13 +123,13 @@ export const useSessionsStore = defineStore('sessions', () => {
       if (!s) continue;
       switch (ev.type) {
         case 'session.status': {
-          const last = s.history[s.history.length - 1];
-          const history = last && sameEntry(last, ev.status) ? s.history : [...s.history, ev.status].slice(-STATUS_LOG_CAP);
+          const last = s.statusLog[s.statusLog.length - 1];
+          const statusLog = last && sameEntry(last, ev.status) ? s.statusLog : [...s.statusLog, ev.status].slice(-STATUS_LOG_CAP);
           const stopped = STOPPED.has(ev.status.state);
           put({
             ...s,
             state: ev.status.state,
-            history,
+            statusLog,
             local: ev.local ?? s.local,
             remote: ev.remote ?? s.remote,
             peers: stopped && s.kind === 'tcp-server' ? [] : s.peers,

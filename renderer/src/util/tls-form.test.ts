@@ -68,15 +68,15 @@ describe('tls-form', () => {
 
   it('kind label, unverified and retry', () => {
     const cfg = sessionConfigSchema.parse({ kind: 'tcp-client', host: 'h', port: 1, tls: {} });
-    const s = { kind: 'tcp-client', config: cfg, history: [{ state: 'error', reason: 'x', ts: 1, code: 'TLS_VERIFY' }] } as unknown as SessionInfo;
+    const s = { kind: 'tcp-client', config: cfg, statusLog: [{ state: 'error', reason: 'x', ts: 1, code: 'TLS_VERIFY' }] } as unknown as SessionInfo;
     expect(kindKey(s)).toBe('tls.kind.tcp-client');
     expect(kindKey({ ...s, config: sessionConfigSchema.parse({ kind: 'tcp-client', host: 'h', port: 1 }) })).toBe('kind.tcp-client');
     expect(verifyFailed(s)).toBe(true);
     expect(isUnverified(s, undefined)).toBe(true);
-    const off = { ...s, config: { ...cfg, tls: { ...(cfg as { tls: object }).tls, verify: false } }, history: [] } as unknown as SessionInfo;
+    const off = { ...s, config: { ...cfg, tls: { ...(cfg as { tls: object }).tls, verify: false } }, statusLog: [] } as unknown as SessionInfo;
     expect(verifyFailed(off)).toBe(false);
     expect(isUnverified(off, undefined)).toBe(true);
-    expect(isUnverified({ ...s, history: [] }, undefined)).toBe(false);
+    expect(isUnverified({ ...s, statusLog: [] }, undefined)).toBe(false);
   });
 
   it('helpers', () => {

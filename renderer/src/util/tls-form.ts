@@ -129,7 +129,7 @@ export const kindKey = (s: Pick<SessionInfo, 'kind' | 'config'>): string =>
 export const isTls = (s: Pick<SessionInfo, 'config'> | undefined): boolean => !!s && 'tls' in s.config && !!s.config.tls;
 
 /** A TLS client whose certificate check is off, did not pass, or failed the last connect. */
-export function isUnverified(s: Pick<SessionInfo, 'kind' | 'config' | 'history'>, tls: TlsInfo | undefined): boolean {
+export function isUnverified(s: Pick<SessionInfo, 'kind' | 'config' | 'statusLog'>, tls: TlsInfo | undefined): boolean {
   if (s.config.kind !== 'tcp-client' || !s.config.tls) return false;
   if (s.config.tls.verify === false) return true;
   if (tls) return !tls.verified;
@@ -137,9 +137,9 @@ export function isUnverified(s: Pick<SessionInfo, 'kind' | 'config' | 'history'>
 }
 
 /** The last attempt was refused because the certificate did not verify: "Retry without verifying" applies. */
-export function verifyFailed(s: Pick<SessionInfo, 'kind' | 'config' | 'history'>): boolean {
+export function verifyFailed(s: Pick<SessionInfo, 'kind' | 'config' | 'statusLog'>): boolean {
   if (s.config.kind !== 'tcp-client' || !s.config.tls || s.config.tls.verify === false) return false;
-  return s.history[s.history.length - 1]?.code === 'TLS_VERIFY';
+  return s.statusLog[s.statusLog.length - 1]?.code === 'TLS_VERIFY';
 }
 
 /** An ISO 8601 time as "2026-01-31 12:00 UTC" (the same in both languages). */

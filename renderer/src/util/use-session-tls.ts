@@ -23,7 +23,7 @@ export function useSessionTls(session: Ref<SessionInfo | undefined>): { tls: Ref
       const s = session.value;
       if (!s || s.kind !== 'tcp-client' || !('tls' in s.config) || !s.config.tls) return '';
       // a new connection is a new status entry
-      return `${s.sessionId}:${s.state}:${s.history.length}:${s.history[s.history.length - 1]?.ts ?? 0}`;
+      return `${s.sessionId}:${s.state}:${s.statusLog.length}:${s.statusLog[s.statusLog.length - 1]?.ts ?? 0}`;
     },
     async (key) => {
       const s = session.value;
