@@ -45,7 +45,7 @@ describe('sequence numbers', () => {
     expect(readSequence(b, { offset: 4, width: 2, endian: 'be' })).toBeUndefined();
     const table = new UdpSourceTable({ offset: 4, width: 2, endian: 'be' });
     table.onDatagram({ address: '10.0.0.1', port: 1, family: 'IPv4' }, b, 0);
-    expect(table.list(0)[0]?.seq?.short).toBe(1);
+    expect(table.list(0)[0]?.sequenceStats?.short).toBe(1);
   });
 
   it('keeps rate, gaps and a bounded table', () => {
@@ -106,8 +106,8 @@ describe('UDP per-source statistics over loopback', () => {
     expect(sources).toHaveLength(2);
     const sa = sources.find((s) => s.port === a.address().port);
     const sb = sources.find((s) => s.port === b.address().port);
-    expect(sa).toMatchObject({ address: '127.0.0.1', datagrams: order.length, bytes: order.length * 16, seq: { lost: 1, duplicates: 1, outOfOrder: 2, highest: 10 } });
-    expect(sb).toMatchObject({ datagrams: 3, bytes: 12, seq: { lost: 0, duplicates: 0, outOfOrder: 0, highest: 2 } });
+    expect(sa).toMatchObject({ address: '127.0.0.1', datagrams: order.length, bytes: order.length * 16, sequenceStats: { lost: 1, duplicates: 1, outOfOrder: 2, highest: 10 } });
+    expect(sb).toMatchObject({ datagrams: 3, bytes: 12, sequenceStats: { lost: 0, duplicates: 0, outOfOrder: 0, highest: 2 } });
     expect(sa?.lastSeen).toBeGreaterThanOrEqual(sa?.firstSeen ?? Infinity);
     expect(listed?.udp?.recvBuffer?.granted).toBeGreaterThan(0);
 

@@ -99,7 +99,7 @@ interface Source {
   secBytes: number;
   prevCount: number;
   prevBytes: number;
-  seq?: SequenceTracker;
+  tracker?: SequenceTracker;
 }
 
 export class UdpSourceTable {
@@ -115,8 +115,8 @@ export class UdpSourceTable {
   setSequence(spec: UdpSequence | undefined): void {
     this.sequence = spec;
     for (const s of this.sources.values()) {
-      if (spec) s.seq = new SequenceTracker(spec.width);
-      else delete s.seq;
+      if (spec) s.tracker = new SequenceTracker(spec.width);
+      else delete s.tracker;
     }
   }
 
@@ -152,7 +152,7 @@ export class UdpSourceTable {
         secBytes: 0,
         prevCount: 0,
         prevBytes: 0,
-        ...(this.sequence ? { seq: new SequenceTracker(this.sequence.width) } : {}),
+        ...(this.sequence ? { tracker: new SequenceTracker(this.sequence.width) } : {}),
       };
       this.sources.set(key, s);
     }
@@ -169,7 +169,7 @@ export class UdpSourceTable {
     }
     s.secCount += 1;
     s.secBytes += bytes.length;
-    if (s.seq && this.sequence) s.seq.push(readSequence(bytes, this.sequence));
+    if (s.tracker && this.sequence) s.tracker.push(readSequence(bytes, this.sequence));
   }
 
   /** Every source, most recently heard first. */
@@ -188,7 +188,7 @@ export class UdpSourceTable {
         firstSeen: s.firstSeen,
         lastSeen: s.lastSeen,
         maxGapMs: s.maxGapMs,
-        ...(s.seq ? { seq: { ...s.seq.stats } } : {}),
+        ...(s.tracker ? { sequenceStats: { ...s.tracker.stats } } : {}),
       });
     }
     return out.reverse();

@@ -46,7 +46,7 @@ export interface UdpSourceStats {
   /** the longest time between two datagrams of this source (ms) */
   maxGapMs: number;
   /** present when the session has a sequence number configured */
-  seq?: UdpSequenceStats;
+  sequenceStats?: UdpSequenceStats;
 }
 
 export interface UdpStats {

@@ -29,7 +29,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export function udpSourcesCsv(stats: UdpStats): string {
   const rows: Array<Array<string | number>> = [[...UDP_SOURCES_COLUMNS]];
   for (const s of stats.sources) {
-    const q = s.seq;
+    const q = s.sequenceStats;
     rows.push([
       s.address,
       s.port,

@@ -23,7 +23,7 @@ const info: SessionInfo = {
 
 const stats: UdpStats = {
   sources: [
-    { address: '10.0.0.7', port: 5000, datagrams: 1234, bytes: 2048, rate: 12, byteRate: 100, firstSeen: 1, lastSeen: 2, maxGapMs: 1500, seq: { lost: 3, duplicates: 1, outOfOrder: 2, short: 0, highest: 9 } },
+    { address: '10.0.0.7', port: 5000, datagrams: 1234, bytes: 2048, rate: 12, byteRate: 100, firstSeen: 1, lastSeen: 2, maxGapMs: 1500, sequenceStats: { lost: 3, duplicates: 1, outOfOrder: 2, short: 0, highest: 9 } },
   ],
   forgottenSources: 0,
   kernelDrops: 42,
