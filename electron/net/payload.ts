@@ -19,6 +19,7 @@
 import { appendChecksum } from '../../shared/codec/checksum';
 import { concatBytes } from '../../shared/codec/bytes';
 import { parseEscapes } from '../../shared/codec/escapes';
+import { formatCount } from '../../shared/protocol/format';
 import { parseHex } from '../../shared/codec/hex';
 import { lineEndingText } from '../../shared/codec/line-ending';
 import { CodecError } from '../../shared/codec/types';
@@ -53,7 +54,6 @@ function encodeTextPayload(p: Extract<SendPayload, { kind: 'text' }>): Uint8Arra
   return concatBytes(parts);
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The bytes to send for `payload`.
@@ -81,7 +81,7 @@ export function encodePayload(payload: SendPayload): Uint8Array {
   if (bytes.length > MAX_SEND_BYTES) {
     throw new WbError(
       'PAYLOAD_TOO_LARGE',
-      say('payload.tooLarge', { size: count(bytes.length), max: count(MAX_SEND_BYTES), mib: MAX_SEND_BYTES / (1024 * 1024) }),
+      say('payload.tooLarge', { size: formatCount(bytes.length), max: formatCount(MAX_SEND_BYTES), mib: MAX_SEND_BYTES / (1024 * 1024) }),
     );
   }
   return bytes;

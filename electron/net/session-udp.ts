@@ -17,7 +17,7 @@ import type { Endpoint, PeerInfo, SendReport, SessionInfo } from '../../shared/p
 import { MAX_UDP4_PAYLOAD, MAX_UDP6_PAYLOAD, type SendTarget, type SessionOptions, type UdpConfig } from '../../shared/protocol/schemas';
 import { toWbError, whyOf } from './errors';
 import { isBroadcastTarget } from '../../shared/protocol/broadcast';
-import { formatEndpoint } from '../../shared/protocol/format';
+import { formatCount, formatEndpoint } from '../../shared/protocol/format';
 import { SessionBase, describeOption, endpoint, type RxState, type SessionContext } from './session-base';
 import type { Sender } from './session-replies';
 import { StartAttempt } from './session-io';
@@ -33,7 +33,6 @@ const KERNEL_POLL_MS = 1000;
 /** Sources whose framer state is kept at once (oldest forgotten first). */
 const MAX_SOURCES = 1024;
 
-const n = (v: number): string => v.toLocaleString('en-US');
 
 /** Why `host` cannot be bound by a socket of `family`, or undefined when it can. */
 export function familyMismatch(family: 'udp4' | 'udp6', host: string): Reason | undefined {
@@ -251,7 +250,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const max = this.maxPayload;
     if (bytes.length > max) {
       const ip = this.config.family === 'udp6' ? 'IPv6' : 'IPv4';
-      throw new WbError('PAYLOAD_TOO_LARGE', say('udp.tooLarge', { size: n(bytes.length), ip, max: n(max) }));
+      throw new WbError('PAYLOAD_TOO_LARGE', say('udp.tooLarge', { size: formatCount(bytes.length), ip, max: formatCount(max) }));
     }
     const { host, port } = await this.resolveTarget(target);
     let address = host;

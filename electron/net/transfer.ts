@@ -20,6 +20,7 @@
 import { WbError } from '../../shared/protocol/errors';
 import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
 import type { TransferInfo } from '../../shared/protocol/automation';
+import { formatCount } from '../../shared/protocol/format';
 import type { EngineEvent } from '../../shared/protocol/events';
 import type { SendReport } from '../../shared/protocol/model';
 import type { SendTarget } from '../../shared/protocol/schemas';
@@ -50,7 +51,6 @@ interface Transfer {
   lastProgress: number;
 }
 
-const n = (v: number): string => v.toLocaleString('en-US');
 
 export class Transfers {
   private readonly map = new Map<string, Transfer>();
@@ -90,7 +90,7 @@ export class Transfers {
     this.assertRunning(t);
     const { info } = t;
     if (info.sent + bytes.length > info.size) {
-      throw this.fail(t, say('transfer.longer', { sent: n(info.sent + bytes.length), size: n(info.size) }), 'INVALID_ARGUMENT');
+      throw this.fail(t, say('transfer.longer', { sent: formatCount(info.sent + bytes.length), size: formatCount(info.size) }), 'INVALID_ARGUMENT');
     }
     try {
       await this.host.send(info.sessionId, bytes, t.target);
@@ -110,7 +110,7 @@ export class Transfers {
     await t.tail;
     this.assertRunning(t);
     const { info } = t;
-    if (info.sent !== info.size) throw this.fail(t, say('transfer.short', { sent: n(info.sent), size: n(info.size) }), 'INVALID_ARGUMENT');
+    if (info.sent !== info.size) throw this.fail(t, say('transfer.short', { sent: formatCount(info.sent), size: formatCount(info.size) }), 'INVALID_ARGUMENT');
     info.done = true;
     this.progress(t, true);
     return { ...info };

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaptureInfo, NetEvent, SessionConfigInput, SessionInfo } from '../../shared/protocol';
+import { formatCount } from '../../shared/protocol/format';
 import { Backend } from '../backend';
 import { ensurePrivateDir } from '../store/private';
 import { ProfileStore } from '../store/profiles';
@@ -19,7 +20,6 @@ import { runAsMain } from './run-main';
 /** The record each session keeps beside the files (nobody views it here): small. */
 const RECORD_LIMIT = 64 * 1024 * 1024;
 
-const n = (v: number): string => v.toLocaleString('en-US');
 function size(b: number): string {
   if (b < 1024) return `${b} B`;
   if (b < 1024 ** 2) return `${(b / 1024).toFixed(1)} KB`;
@@ -45,9 +45,9 @@ export function statusLine(infos: SessionInfo[], captures: Array<CaptureInfo | u
       const drops = info.udp?.kernelDrops;
       const unit = info.kind === 'udp' ? 'datagrams' : 'chunks';
       return (
-        `${info.name}: ${n(rates[i] ?? 0)}/s, ${n(info.counters.rxMessages)} ${unit}, ${size(info.counters.rxBytes)}, ` +
-        `${n(sources)} ${info.kind === 'udp' ? 'sources' : 'peers'}, ${n(files.length)} files (${size(bytes)})` +
-        (drops ? `, ${n(drops)} dropped by the OS` : '') +
+        `${info.name}: ${formatCount(rates[i] ?? 0)}/s, ${formatCount(info.counters.rxMessages)} ${unit}, ${size(info.counters.rxBytes)}, ` +
+        `${formatCount(sources)} ${info.kind === 'udp' ? 'sources' : 'peers'}, ${formatCount(files.length)} files (${size(bytes)})` +
+        (drops ? `, ${formatCount(drops)} dropped by the OS` : '') +
         (info.state !== 'open' && info.state !== 'listening' && info.state !== 'connected' ? ` [${info.state}]` : '')
       );
     })

@@ -1,5 +1,5 @@
 /**
- * How Wirebench writes addresses, durations and byte sizes, everywhere
+ * How Wirebench writes addresses, durations, counts and byte sizes, everywhere
  * (engine sentences, the peer filter, exports, the UI): one copy of each
  * rule. An address holding a colon is IPv6 and gets brackets, whatever
  * family it claims.
@@ -34,4 +34,13 @@ export function formatByteSize(n: number): string {
     i++;
   }
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * A count with thousands separators: `1,234,567`. The same in both UI
+ * languages (Chinese groups by three with commas too), whatever locale the
+ * browser or OS has.
+ */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -5,6 +5,7 @@
  * them as they are (docs/protocol.md documents their columns and fields).
  */
 import type { ExportLanguage } from '../../../shared/protocol/recording';
+import { formatCount } from '../../../shared/protocol/format';
 
 /** What the header says about an export. */
 export interface HeaderFacts {
@@ -24,7 +25,6 @@ export interface HeaderFacts {
   tls?: boolean;
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 
 type Lines = (f: HeaderFacts) => { intro: string[]; text: string; hexdump: string };
 
@@ -34,8 +34,8 @@ const EN: Lines = (f) => {
   return {
     intro: [
       `Wirebench log export of session '${f.session}' (${f.transport.toUpperCase()}), made ${f.madeAt} (${tz})`,
-      `${count(f.messages)} message${f.messages === 1 ? '' : 's'}, received (RX) and sent (TX), oldest first` +
-        (f.dropped > 0 ? `; ${count(f.dropped)} older messages had already been dropped by the log's size limit` : ''),
+      `${formatCount(f.messages)} message${f.messages === 1 ? '' : 's'}, received (RX) and sent (TX), oldest first` +
+        (f.dropped > 0 ? `; ${formatCount(f.dropped)} older messages had already been dropped by the log's size limit` : ''),
       ...(f.tls ? ['TLS session: these are the DECRYPTED application data, as sent and received inside TLS, not the encrypted bytes on the wire'] : []),
     ],
     text:
@@ -53,8 +53,8 @@ const ZH_CN: Lines = (f) => {
   return {
     intro: [
       `Wirebench 日志导出：会话“${f.session}”（${f.transport.toUpperCase()}），导出于 ${f.madeAt}（${tz}）`,
-      `共 ${count(f.messages)} 条消息，包括接收（RX）和发送（TX），按时间先后排列` +
-        (f.dropped > 0 ? `；另有 ${count(f.dropped)} 条较早的消息已因日志大小上限被丢弃` : ''),
+      `共 ${formatCount(f.messages)} 条消息，包括接收（RX）和发送（TX），按时间先后排列` +
+        (f.dropped > 0 ? `；另有 ${formatCount(f.dropped)} 条较早的消息已因日志大小上限被丢弃` : ''),
       ...(f.tls ? ['TLS 会话：这里是在 TLS 内部收发的【已解密】应用数据，不是线路上的加密字节'] : []),
     ],
     text:

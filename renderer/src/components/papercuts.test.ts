@@ -3,12 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mount, flushPromises, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { ok, zeroCounters, type SessionConfig, type SessionInfo } from '../../../shared/protocol';
+import { ok, type SessionConfig, type SessionInfo } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
 import { useEventRouter } from '../stores/router';
 import FramingEditor from './FramingEditor.vue';
 import NewSessionDialog from './NewSessionDialog.vue';
+import { sessionInfo } from '../stores/session-info.test-util';
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {
@@ -27,7 +28,7 @@ async function type(el: HTMLInputElement | null, value: string): Promise<void> {
 }
 
 function udpInfo(sessionId: string, config: SessionConfig): SessionInfo {
-  return { sessionId, kind: 'udp', name: sessionId, config, state: 'open', statusLog: [], peers: [], counters: zeroCounters(), groups: [], createdAt: 1 };
+  return sessionInfo(config, { sessionId, createdAt: 1 });
 }
 
 describe('new-session dialog', () => {

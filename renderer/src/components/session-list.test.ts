@@ -2,24 +2,14 @@
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
-import { zeroCounters, type SessionInfo } from '../../../shared/protocol';
+import { type SessionInfo } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
 import { useEventRouter } from '../stores/router';
 import SessionList from './SessionList.vue';
+import { sessionInfo } from '../stores/session-info.test-util';
 
-const info = (name: string): SessionInfo => ({
-  sessionId: 's1',
-  kind: 'tcp-client',
-  name,
-  config: { kind: 'tcp-client', host: '10.0.0.2', port: 502, rxEncoding: 'utf-8', framing: { kind: 'raw' } } as SessionInfo['config'],
-  state: 'connected',
-  statusLog: [],
-  peers: [],
-  counters: zeroCounters(),
-  groups: [],
-  createdAt: 1,
-});
+const info = (name: string): SessionInfo => sessionInfo({ kind: 'tcp-client', host: '10.0.0.2', port: 502 }, { name });
 
 describe('SessionList', () => {
   it('shows bidi controls in a name as escapes, isolated, in the list, its tooltip and the remove button', () => {

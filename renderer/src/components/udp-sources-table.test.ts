@@ -2,24 +2,14 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
-import { ok, zeroCounters, type SessionInfo, type UdpStats } from '../../../shared/protocol';
+import { ok, type SessionInfo, type UdpStats } from '../../../shared/protocol';
 import { createAppI18n } from '../i18n';
 import { FakeBridge } from '../stores/fake-bridge.test-util';
 import { useEventRouter } from '../stores/router';
 import UdpSourcesTable from './UdpSourcesTable.vue';
+import { sessionInfo } from '../stores/session-info.test-util';
 
-const info: SessionInfo = {
-  sessionId: 'u1',
-  kind: 'udp',
-  name: 'sensors',
-  config: { kind: 'udp', family: 'udp4', bindPort: 9999, rxEncoding: 'utf-8', framing: { kind: 'raw' } } as SessionInfo['config'],
-  state: 'open',
-  statusLog: [],
-  peers: [],
-  counters: zeroCounters(),
-  groups: [],
-  createdAt: 1,
-};
+const info: SessionInfo = sessionInfo({ kind: 'udp', bindPort: 9999 }, { sessionId: 'u1', name: 'sensors' });
 
 const stats: UdpStats = {
   sources: [

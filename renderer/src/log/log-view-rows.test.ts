@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
-import { zeroCounters, type Endpoint, type SessionInfo } from '../../../shared/protocol';
+import { type Endpoint, type SessionInfo } from '../../../shared/protocol';
 import LogView from '../components/LogView.vue';
 import { createAppI18n } from '../i18n';
 import { FakeBridge, FakeLog, type FakeRowInput } from '../stores/fake-bridge.test-util';
@@ -12,21 +12,11 @@ import { useLogStore } from '../stores/logs';
 import { useEventRouter } from '../stores/router';
 import { useSettingsStore } from '../stores/settings';
 import { WRAP_ROW_BYTES } from './full-rows';
+import { sessionInfo } from '../stores/session-info.test-util';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const info: SessionInfo = {
-  sessionId: 's1',
-  kind: 'tcp-server',
-  name: 's1',
-  config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding: 'utf-8', framing: { kind: 'raw' } },
-  state: 'listening',
-  statusLog: [],
-  peers: [],
-  counters: zeroCounters(),
-  groups: [],
-  createdAt: 1,
-};
+const info: SessionInfo = sessionInfo({ kind: 'tcp-server', port: 0 });
 
 async function settle(): Promise<void> {
   useLogStore().flush();

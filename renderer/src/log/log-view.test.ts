@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
-import { ok, zeroCounters } from '../../../shared/protocol';
+import { ok } from '../../../shared/protocol';
 import type { Endpoint, LogRow, SessionInfo } from '../../../shared/protocol';
 import LogView from '../components/LogView.vue';
 import { createAppI18n } from '../i18n';
@@ -11,25 +11,14 @@ import { FakeBridge, FakeLog, type FakeRowInput } from '../stores/fake-bridge.te
 import { useLogStore } from '../stores/logs';
 import { useEventRouter } from '../stores/router';
 import { MAX_CONTENT_PX } from './use-log-rows';
+import { sessionInfo } from '../stores/session-info.test-util';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const B: Endpoint = { address: '::1', port: 6000, family: 'IPv6' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function info(extra: Partial<SessionInfo> = {}, rxEncoding: 'utf-8' | 'gbk' = 'utf-8'): SessionInfo {
-  return {
-    sessionId: 's1',
-    kind: 'tcp-server',
-    name: 's1',
-    config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding, framing: { kind: 'raw' } },
-    state: 'listening',
-    statusLog: [],
-    peers: [],
-    counters: zeroCounters(),
-    groups: [],
-    createdAt: 1,
-    ...extra,
-  };
+  return sessionInfo({ kind: 'tcp-server', port: 0, rxEncoding }, extra);
 }
 
 async function settle(): Promise<void> {

@@ -6,7 +6,7 @@
  * (copy-rows.ts) and writes the clipboard; the outcome shows as a status note.
  */
 import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
-import { formatByteSize } from '../../../shared/protocol';
+import { formatByteSize, formatCount } from '../../../shared/protocol';
 import { useBridgeStore } from '../stores/bridge';
 import { useLogStore } from '../stores/logs';
 import { COPY_FORMATS, type CopyFormat } from './copy-formats';
@@ -102,7 +102,7 @@ export function useLogCopy(o: {
     if (busy.value) return;
     const seqs = selectedSeqs(selection.value, o.list, COPY_MAX_ROWS);
     if (seqs === null) {
-      showStatus({ tone: 'error', text: o.t('view.log.copyTooMany', { n: selectedCount.value.toLocaleString(), max: COPY_MAX_ROWS.toLocaleString() }) }, 10000);
+      showStatus({ tone: 'error', text: o.t('view.log.copyTooMany', { n: formatCount(selectedCount.value), max: formatCount(COPY_MAX_ROWS) }) }, 10000);
       return;
     }
     if (seqs.length === 0) {
@@ -124,7 +124,7 @@ export function useLogCopy(o: {
           r.reason === 'tooLarge'
             ? o.t('view.log.copyTooLarge', { size: formatByteSize(r.chars), limit: formatByteSize(COPY_MAX_CHARS) })
             : r.reason === 'tooMany'
-              ? o.t('view.log.copyTooMany', { n: r.rows.toLocaleString(), max: COPY_MAX_ROWS.toLocaleString() })
+              ? o.t('view.log.copyTooMany', { n: formatCount(r.rows), max: formatCount(COPY_MAX_ROWS) })
               : r.reason === 'empty'
                 ? o.t('view.log.copyEmpty')
                 : o.t('view.log.copyFailed', { reason: r.message });
@@ -132,7 +132,7 @@ export function useLogCopy(o: {
         return;
       }
       await writeClipboard(r.text);
-      const done = o.tn('view.log.copied', { n: r.rows.toLocaleString(), format: o.t(`view.log.formatName.${format}`) }, r.rows);
+      const done = o.tn('view.log.copied', { n: formatCount(r.rows), format: o.t(`view.log.formatName.${format}`) }, r.rows);
       const missing = r.missing > 0 ? ` · ${o.t('view.log.copyMissing', { n: r.missing })}` : '';
       showStatus({ tone: 'ok', text: done + missing });
     } catch (e) {

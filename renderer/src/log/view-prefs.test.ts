@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { zeroCounters, type SessionInfo } from '../../../shared/protocol';
+import { type SessionInfo } from '../../../shared/protocol';
 import { useLogStore } from '../stores/logs';
 import { useSettingsStore } from '../stores/settings';
 import { MAX_ENTRIES, VIEW_PREFS_KEY, ViewPrefs, viewKey } from './view-prefs';
+import { sessionInfo } from '../stores/session-info.test-util';
 
 function memory(): Storage & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -21,18 +22,7 @@ function memory(): Storage & { data: Map<string, string> } {
   };
 }
 
-const info = (sessionId: string, createdAt: number): SessionInfo => ({
-  sessionId,
-  kind: 'udp',
-  name: sessionId,
-  config: { kind: 'udp', family: 'udp4', bindAddress: '127.0.0.1', bindPort: 0, broadcast: false, reuseAddr: false, multicastTtl: 1, multicastLoopback: true, rxEncoding: 'utf-8', framing: { kind: 'raw' } } as SessionInfo['config'],
-  state: 'open',
-  statusLog: [],
-  peers: [],
-  counters: zeroCounters(),
-  groups: [],
-  createdAt,
-});
+const info = (sessionId: string, createdAt: number): SessionInfo => sessionInfo({ kind: 'udp', bindAddress: '127.0.0.1' }, { sessionId, createdAt });
 
 describe('ViewPrefs', () => {
   it('remembers views by session and creation time, survives garbage, stays bounded', () => {

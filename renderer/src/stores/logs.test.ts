@@ -7,6 +7,7 @@ import { useBridgeStore } from './bridge';
 import { FOLLOW_MAX_WAIT_MS } from '../log/fetcher';
 import { OPEN_ROWS, useLogStore } from './logs';
 import { WRAP_ROW_BYTES } from '../log/full-rows';
+import { sessionInfo } from './session-info.test-util';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
 const B: Endpoint = { address: '::1', port: 6000, family: 'IPv6' };
@@ -18,19 +19,7 @@ async function until(cond: () => boolean, ms = 1000): Promise<void> {
 }
 
 function info(sessionId: string, extra: Partial<SessionInfo> = {}, rxEncoding: 'utf-8' | 'gbk' = 'utf-8'): SessionInfo {
-  return {
-    sessionId,
-    kind: 'tcp-server',
-    name: sessionId,
-    config: { kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding, framing: { kind: 'raw' } },
-    state: 'listening',
-    statusLog: [],
-    peers: [],
-    counters: zeroCounters(),
-    groups: [],
-    createdAt: 1,
-    ...extra,
-  };
+  return sessionInfo({ kind: 'tcp-server', port: 0, rxEncoding }, { sessionId, createdAt: 1, ...extra });
 }
 const counters = (sessionId: string, rx: number, tx = 0): NetEvent => ({
   type: 'counters',

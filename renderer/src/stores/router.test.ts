@@ -1,26 +1,16 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ok, zeroCounters, type NetEvent, type SessionInfo } from '../../../shared/protocol';
+import { ok, type NetEvent, type SessionInfo } from '../../../shared/protocol';
 import { SPILL_KEY, useAutomationStore } from './automation';
 import { FakeBridge } from './fake-bridge.test-util';
 import { useLogStore } from './logs';
 import { useProfilesStore } from './profiles';
 import { useEventRouter } from './router';
 import { useSessionsStore } from './sessions';
+import { sessionInfo } from './session-info.test-util';
 
-const info = (id: string): SessionInfo =>
-  ({
-    sessionId: id,
-    kind: 'tcp-server',
-    name: id,
-    config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, rxEncoding: 'utf-8', framing: { kind: 'raw' }, maxClients: 0, noDelay: true, keepAlive: false },
-    state: 'listening',
-    statusLog: [],
-    peers: [],
-    counters: zeroCounters(),
-    createdAt: Number(id.replace(/\D/g, '')) || 1,
-  }) as unknown as SessionInfo;
+const info = (id: string): SessionInfo => sessionInfo({ kind: 'tcp-server', host: '127.0.0.1', port: 0 }, { sessionId: id });
 const opened = (i: SessionInfo): NetEvent => ({ type: 'session.opened', ts: 1, sessionId: i.sessionId, info: i });
 
 describe('the event router', () => {

@@ -2,46 +2,24 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { ok, err, zeroCounters } from '../../../shared/protocol';
-import type { Endpoint, LogRow, NetEvent, PeerInfo, SessionInfo, SessionKind } from '../../../shared/protocol';
+import type { Endpoint, LogRow, NetEvent, PeerInfo, SessionConfigInput, SessionInfo, SessionKind } from '../../../shared/protocol';
 import { FakeBridge, FakeLog } from './fake-bridge.test-util';
 import { useBridgeStore } from './bridge';
 import { OPEN_ROWS, useLogStore } from './logs';
 import { useSessionsStore } from './sessions';
 import { useEventRouter } from './router';
+import { sessionInfo } from './session-info.test-util';
 
 const ep = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
 
+const CONFIG: Record<SessionKind, SessionConfigInput> = {
+  'tcp-server': { kind: 'tcp-server', port: 0 },
+  udp: { kind: 'udp' },
+  'tcp-client': { kind: 'tcp-client', host: '127.0.0.1', port: 9 },
+};
+
 function info(sessionId: string, kind: SessionKind = 'tcp-server', extra: Partial<SessionInfo> = {}): SessionInfo {
-  const config =
-    kind === 'tcp-server'
-      ? { kind, host: '0.0.0.0', port: 0, maxClients: 0, noDelay: true, keepAlive: false, rxEncoding: 'utf-8' as const, framing: { kind: 'raw' as const } }
-      : kind === 'udp'
-        ? { kind, family: 'udp4' as const, bindPort: 0, broadcast: false, reuseAddr: false, multicastTtl: 1, multicastLoopback: true, rxEncoding: 'utf-8' as const, framing: { kind: 'raw' as const } }
-        : {
-            kind,
-            host: '127.0.0.1',
-            port: 9,
-            connectTimeoutMs: 5000,
-            keepAlive: false,
-            keepAliveDelayMs: 60000,
-            noDelay: true,
-            reconnect: { enabled: false, initialDelayMs: 1000, maxDelayMs: 30000, maxAttempts: 0 },
-            rxEncoding: 'utf-8' as const,
-            framing: { kind: 'raw' as const },
-          };
-  return {
-    sessionId,
-    kind,
-    name: sessionId,
-    config,
-    state: 'idle',
-    statusLog: [],
-    peers: [],
-    counters: zeroCounters(),
-    groups: [],
-    createdAt: Number(sessionId.replace(/\D/g, '')) || 1,
-    ...extra,
-  } as SessionInfo;
+  return sessionInfo(CONFIG[kind], { sessionId, state: 'idle', ...extra });
 }
 
 const peer = (peerId: string, port: number): PeerInfo => ({ peerId, remote: ep('127.0.0.1', port), connectedAt: 5, counters: zeroCounters() });
