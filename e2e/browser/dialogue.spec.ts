@@ -1,7 +1,7 @@
 /**
  * Dialogue rules through the UI (issue 13): an FTP mock built from scratch
  * (typed as YAML, not loaded from the example) that Python's ftplib logs in
- * to; the one-click framing fix; "Try it"; the peer's state in the peer list;
+ * to; the one-click framing fix; "Try it"; the hit log; the peer's state in the peer list;
  * and closing the drawer with unapplied edits.
  */
 import { execFile } from 'node:child_process';
@@ -122,6 +122,16 @@ test('an FTP mock built from scratch in the rules drawer lets ftplib log in', as
   const { stdout, stderr } = await run('python3', ['-c', script], { timeout: 20_000 });
   expect(stderr).toBe('');
   expect(stdout).toBe('230 User ann logged in\n/\n221 Goodbye\n');
+
+  // the hit log tells what the rules did with each of its commands, with the state transitions
+  await drawer.getByRole('button', { name: 'Hit log' }).click();
+  const log = page.getByRole('dialog', { name: /^Hit log/ });
+  const hits = log.getByRole('table', { name: 'Hits' });
+  await expect(hits.getByRole('row').filter({ hasText: 'USER ann' })).toContainText('start → auth');
+  await expect(hits.getByRole('row').filter({ hasText: 'PASS secret' })).toContainText('auth → ready');
+  await expect(hits.getByRole('row').filter({ hasText: 'USER ann' })).toContainText('user = ann');
+  await expect(hits.getByRole('row').filter({ hasText: 'QUIT' })).toContainText('#5 QUIT');
+  await expect(log.getByRole('combobox', { name: 'Peer' })).toContainText(/127\.0\.0\.1:\d+ · ready · left/);
 });
 
 test('the peer list shows where a client is in the dialogue; closing with unapplied edits asks first', async ({ app: page }) => {

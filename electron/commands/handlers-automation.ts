@@ -9,6 +9,7 @@ export function automationModule({ manager }: CommandContext): HandlerModule<key
     handlers: {
       'rules.set': ({ sessionId, rules }) => manager.setRules(sessionId, rules),
       'rules.stats': ({ sessionId }) => manager.ruleStats(sessionId),
+      'rules.hits': ({ sessionId, peer }) => manager.ruleHits(sessionId, peer),
       'rules.try': ({ sessionId, rules, framing, messages }) => {
         const { config } = manager.info(sessionId);
         return tryRules(rules, config.rxEncoding, framing ?? config.framing, messages.map((m) => encodePayload(m)));

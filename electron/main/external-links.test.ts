@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXTERNAL_HOSTS, externalLink, forLog } from './external-links';
+import { EXTERNAL_HOSTS, externalLink, forLog, userGuideUrl } from './external-links';
 
 describe('externalLink: which URLs may open in the system browser', () => {
   it('holds the repository host only', () => {
@@ -46,5 +46,23 @@ describe('externalLink: which URLs may open in the system browser', () => {
   it('shortens long URLs for the log', () => {
     expect(forLog('https://a/')).toBe('https://a/');
     expect(forLog(`https://a/${'x'.repeat(1000)}`)).toHaveLength(201);
+  });
+});
+
+describe('userGuideUrl', () => {
+  it('points at this version\'s guide in the GitHub repository package.json names', () => {
+    const want = 'https://github.com/acme/wirebench/blob/v1.2.3/docs/user-guide.md';
+    for (const repository of ['acme/wirebench', 'github:acme/wirebench', 'https://github.com/acme/wirebench', 'git+https://github.com/acme/wirebench.git', 'git@github.com:acme/wirebench.git', { url: 'https://github.com/acme/wirebench.git' }]) {
+      expect(userGuideUrl({ version: '1.2.3', repository }), JSON.stringify(repository)).toBe(want);
+    }
+    expect(externalLink(want)).toEqual({ ok: true, url: want });
+    expect(userGuideUrl({ repository: 'acme/wirebench' })).toBe('https://github.com/acme/wirebench/blob/HEAD/docs/user-guide.md');
+  });
+
+  it('gives none without a GitHub repository', () => {
+    expect(userGuideUrl({ version: '1.0.0' })).toBeNull();
+    expect(userGuideUrl({ repository: 'https://gitlab.com/acme/wirebench' })).toBeNull();
+    expect(userGuideUrl({ repository: { url: '' } })).toBeNull();
+    expect(userGuideUrl({ repository: 'https://github.com/acme/wirebench/../../evil' })).toBeNull();
   });
 });

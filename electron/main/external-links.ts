@@ -28,3 +28,24 @@ export function externalLink(raw: string, hosts: readonly string[] = EXTERNAL_HO
 export function forLog(url: string): string {
   return url.length > 200 ? `${url.slice(0, 200)}…` : url;
 }
+
+/** What the user guide's address is made of: package.json's `repository` and `version`. */
+export interface PackageFacts {
+  version?: string;
+  repository?: string | { url?: string };
+}
+
+/**
+ * Help › User guide: the guide of this version in the project's GitHub
+ * repository (`docs/user-guide.md` at the tag `v<version>`), or null when
+ * package.json names no GitHub repository (then the menu says where the
+ * guide is). The address still passes `externalLink` before it is opened.
+ */
+export function userGuideUrl(pkg: PackageFacts): string | null {
+  const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  if (!raw) return null;
+  const m = /^(?:github:|(?:git\+)?https:\/\/github\.com\/|git@github\.com:)?([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(raw.trim());
+  if (!m) return null;
+  const ref = pkg.version ? `v${pkg.version}` : 'HEAD';
+  return `https://github.com/${m[1]}/${m[2]}/blob/${ref}/docs/user-guide.md`;
+}

@@ -6,9 +6,10 @@
  * Only *types* come from electron here, so the adapter is testable with a
  * fake ipcMain and webContents (the Electron binary cannot run in CI).
  */
-import { err, IPC_CHANNELS, type NetEvent, type Result } from '../../shared/protocol';
+import { err, IPC_CHANNELS, isDesktopCommand, say, type NetEvent, type Result } from '../../shared/protocol';
 import type { Backend } from '../backend';
 import { eventWeight } from '../hub/hub';
+import type { DesktopDispatcher } from './desktop-commands';
 
 /** The parts of an IpcMainInvokeEvent the adapter reads. */
 export interface InvokeEventLike {
@@ -40,12 +41,18 @@ export function createSenderCheck(isOurContents: (id: number) => boolean, isOurU
   };
 }
 
-export function registerIpcHandlers(ipcMain: IpcMainLike, hub: Pick<Backend, 'handle'>, isAllowed: SenderCheck): () => void {
+/**
+ * Serves the one command channel: engine commands go to the hub's
+ * dispatcher, the desktop-only ones (shared/protocol/desktop.ts) to `desktop`
+ * in this process.
+ */
+export function registerIpcHandlers(ipcMain: IpcMainLike, hub: Pick<Backend, 'handle'>, isAllowed: SenderCheck, desktop?: DesktopDispatcher): () => void {
   ipcMain.handle(IPC_CHANNELS.command, async (event, cmd, args): Promise<Result<unknown>> => {
     try {
       if (!isAllowed(event)) {
         return err('FORBIDDEN', 'This frame is not allowed to use Wirebench');
       }
+      if (isDesktopCommand(cmd)) return desktop ? await desktop(cmd, args) : err('FORBIDDEN', say('desktop.only', { cmd }));
       return await hub.handle(cmd, args);
     } catch (e) {
       return err('INTERNAL', `Internal error: ${e instanceof Error ? e.message : String(e)}`);
@@ -55,39 +62,51 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, hub: Pick<Backend, 'ha
 }
 
 export interface WindowEvents {
-  /** The page processed every batch up to `seq`. */
-  ack(seq: number): void;
+  /** The page processed every batch up to number `batchNo`. */
+  ack(batchNo: number): void;
   /** The page is (re)loading: what it had not acknowledged will never be. */
   reset(): void;
   detach(): void;
+  /**
+   * Send this window (only) a batch of its own, e.g. a menu click; true once
+   * the page has handled it, false if it did not within `timeoutMs` (or was
+   * reloaded or closed meanwhile).
+   */
+  push(events: NetEvent[], timeoutMs?: number): Promise<boolean>;
 }
 
 /**
  * Streams hub batches to one window's renderer until the window is gone.
- * Each batch carries a sequence number that the preload acknowledges after
+ * Each batch carries a number (batchNo: 1, 2, 3…) that the preload acknowledges after
  * the page handled it; the bytes not yet acknowledged are this client's
  * backlog, which is how the hub sees a page that falls behind.
  */
 export function attachWindowEvents(hub: Pick<Backend, 'attach'>, contents: WebContentsLike): WindowEvents {
   const outstanding = new Map<number, number>();
+  /** pushed batches waiting for their acknowledgement */
+  const waiting = new Map<number, (handled: boolean) => void>();
   let backlog = 0;
-  let seq = 0;
-  const client = hub.attach({
-    send: (events: NetEvent[]) => {
-      if (contents.isDestroyed()) return;
-      seq += 1;
-      const w = events.reduce((n, e) => n + eventWeight(e), 0);
-      outstanding.set(seq, w);
-      backlog += w;
-      contents.send(IPC_CHANNELS.events, events, seq);
-    },
-    backlog: () => backlog,
-  });
+  let batchNo = 0;
+  const send = (events: NetEvent[]): number | null => {
+    if (contents.isDestroyed()) return null;
+    batchNo += 1;
+    const w = events.reduce((n, e) => n + eventWeight(e), 0);
+    outstanding.set(batchNo, w);
+    backlog += w;
+    contents.send(IPC_CHANNELS.events, events, batchNo);
+    return batchNo;
+  };
+  const settleAll = (): void => {
+    for (const done of waiting.values()) done(false);
+    waiting.clear();
+  };
+  const client = hub.attach({ send, backlog: () => backlog });
   let detached = false;
   const detach = () => {
     if (detached) return;
     detached = true;
     client.detach();
+    settleAll();
   };
   contents.once('destroyed', detach);
   return {
@@ -98,12 +117,31 @@ export function attachWindowEvents(hub: Pick<Backend, 'attach'>, contents: WebCo
         backlog -= w;
         outstanding.delete(s);
       }
+      for (const [s, done] of waiting) {
+        if (s > upTo) continue;
+        waiting.delete(s);
+        done(true);
+      }
     },
     reset: () => {
       outstanding.clear();
       backlog = 0;
+      settleAll();
     },
     detach,
+    push: (events, timeoutMs = 2000) =>
+      new Promise<boolean>((resolve) => {
+        const sent = send(events);
+        if (sent === null) return resolve(false);
+        const timer = setTimeout(() => {
+          waiting.delete(sent);
+          resolve(false);
+        }, timeoutMs);
+        waiting.set(sent, (handled) => {
+          clearTimeout(timer);
+          resolve(handled);
+        });
+      }),
   };
 }
 
@@ -118,9 +156,9 @@ export function registerAckHandler(
   windowOf: (webContentsId: number) => WindowEvents | undefined,
   isAllowed: SenderCheck,
 ): () => void {
-  const listener = (event: InvokeEventLike, seq: unknown): void => {
-    if (!isAllowed(event) || typeof seq !== 'number') return;
-    windowOf(event.sender.id)?.ack(seq);
+  const listener = (event: InvokeEventLike, batchNo: unknown): void => {
+    if (!isAllowed(event) || typeof batchNo !== 'number') return;
+    windowOf(event.sender.id)?.ack(batchNo);
   };
   ipcMain.on(IPC_CHANNELS.ack, listener);
   return () => ipcMain.removeListener(IPC_CHANNELS.ack, listener);

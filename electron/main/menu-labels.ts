@@ -13,6 +13,12 @@ const en = {
   showAll: 'Show All',
   quitApp: 'Quit Wirebench',
   file: 'File',
+  newSession: 'New Session…',
+  openProfile: 'Open Profile…',
+  saveProfile: 'Save Profile…',
+  importProfile: 'Import Profile File…',
+  exportLog: 'Export Log…',
+  settings: 'Settings…',
   closeWindow: 'Close Window',
   quit: 'Quit',
   edit: 'Edit',
@@ -30,12 +36,18 @@ const en = {
   zoomIn: 'Zoom In',
   zoomOut: 'Zoom Out',
   fullScreen: 'Toggle Full Screen',
+  theme: 'Theme',
+  themeLight: 'Light',
+  themeDark: 'Dark',
+  themeSystem: 'Follow System',
+  language: 'Language',
   window: 'Window',
   minimize: 'Minimize',
   zoom: 'Zoom',
   bringAllToFront: 'Bring All to Front',
   close: 'Close',
   help: 'Help',
+  userGuide: 'User Guide',
 };
 
 export type MenuLabelKey = keyof typeof en;
@@ -48,6 +60,12 @@ const zhCN: Record<MenuLabelKey, string> = {
   showAll: '全部显示',
   quitApp: '退出 Wirebench',
   file: '文件',
+  newSession: '新建会话…',
+  openProfile: '打开方案…',
+  saveProfile: '保存方案…',
+  importProfile: '导入方案文件…',
+  exportLog: '导出日志…',
+  settings: '设置…',
   closeWindow: '关闭窗口',
   quit: '退出',
   edit: '编辑',
@@ -65,20 +83,30 @@ const zhCN: Record<MenuLabelKey, string> = {
   zoomIn: '放大',
   zoomOut: '缩小',
   fullScreen: '切换全屏',
+  theme: '主题',
+  themeLight: '浅色',
+  themeDark: '深色',
+  themeSystem: '跟随系统',
+  language: '语言',
   window: '窗口',
   minimize: '最小化',
   zoom: '缩放',
   bringAllToFront: '全部置于顶层',
   close: '关闭',
   help: '帮助',
+  userGuide: '用户指南',
 };
 
 export const MENU_LABELS: Readonly<Record<MenuLang, Readonly<Record<MenuLabelKey, string>>>> = { en, 'zh-CN': zhCN };
 
+/** Each language's name in itself: the View › Language items read the same in both menus. */
+export const LANGUAGE_NAMES: Readonly<Record<MenuLang, string>> = { en: 'English', 'zh-CN': '中文' };
+
 /**
- * The menu's language. The language chosen in Settings lives in the page's
- * localStorage, which the main process cannot read; the page's "Follow system"
- * default uses the same rule on navigator.language: zh-* → Chinese.
+ * The menu's language before the page has said which it shows (the page
+ * then tells the main process, `desktop.prefs`, and the menu follows it):
+ * the page's "Follow system" default uses the same rule on navigator.language,
+ * zh-* → Chinese.
  */
 export function menuLang(locale: string): MenuLang {
   return locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';

@@ -1,7 +1,8 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { describe, expect, it } from 'vitest';
-import { menuTemplate } from './menu';
-import { MENU_LABELS, menuLang, type MenuLang } from './menu-labels';
+import { describe, expect, it, vi } from 'vitest';
+import type { DesktopAction } from '../../shared/protocol/desktop';
+import { menuTemplate, type MenuActions } from './menu';
+import { LANGUAGE_NAMES, MENU_LABELS, menuLang, type MenuLang } from './menu-labels';
 
 const LANGS: MenuLang[] = ['en', 'zh-CN'];
 const PLATFORMS: NodeJS.Platform[] = ['darwin', 'win32', 'linux'];
@@ -55,6 +56,8 @@ describe('menuTemplate: the application menu', () => {
       if (item.type === 'separator') continue;
       // the macOS app menu is titled with the app's name, the same in both languages
       if (item.label === 'Wirebench') continue;
+      // View › Language names each language in itself
+      if (Object.values(LANGUAGE_NAMES).includes(item.label ?? '')) continue;
       expect(item.label, JSON.stringify(item)).toBeTruthy();
       expect(own.has(item.label!), item.label).toBe(true);
       expect(other.has(item.label!), item.label).toBe(false);
@@ -63,7 +66,7 @@ describe('menuTemplate: the application menu', () => {
 
   it('has the usual menus for each OS', () => {
     const titles = (platform: NodeJS.Platform) => menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform }).map((m) => m.label);
-    expect(titles('darwin')).toEqual(['Wirebench', 'File', 'Edit', 'View', 'Window']);
+    expect(titles('darwin')).toEqual(['Wirebench', 'File', 'Edit', 'View', 'Window', 'Help']);
     expect(titles('win32')).toEqual(['File', 'Edit', 'View', 'Window', 'Help']);
     expect(titles('linux')).toEqual(['File', 'Edit', 'View', 'Window', 'Help']);
     const zh = menuTemplate({ isPackaged: true, debug: false, lang: 'zh-CN', platform: 'win32' }).map((m) => m.label);
@@ -71,12 +74,111 @@ describe('menuTemplate: the application menu', () => {
     for (const platform of PLATFORMS) {
       const r = roles(menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform }));
       expect(r).toEqual(
-        expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen', 'minimize', 'quit', 'about']),
+        expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen', 'minimize', 'quit']),
       );
     }
     expect(roles(menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform: 'darwin' }))).toEqual(
       expect.arrayContaining(['services', 'hide', 'hideOthers', 'unhide', 'front', 'zoom']),
     );
+  });
+});
+
+/** The item labelled `label` (in any submenu), or a failed test. */
+function item(template: MenuItemConstructorOptions[], label: string): MenuItemConstructorOptions {
+  const found = items(template).find((i) => i.label === label);
+  if (!found) throw new Error(`no menu item ${label}`);
+  return found;
+}
+
+function click(i: MenuItemConstructorOptions): void {
+  (i.click as unknown as () => void)();
+}
+
+function recorder(): MenuActions & { sent: DesktopAction[] } {
+  const sent: DesktopAction[] = [];
+  return { sent, send: (a) => sent.push(a), about: vi.fn(), userGuide: vi.fn() };
+}
+
+const submenuLabels = (template: MenuItemConstructorOptions[], title: string): string[] =>
+  ((template.find((m) => m.label === title)?.submenu ?? []) as MenuItemConstructorOptions[]).flatMap((i) => (i.type === 'separator' ? [] : [i.label ?? i.role ?? '']));
+
+describe('menuTemplate: what the items do', () => {
+  it.each(LANGS)('File holds new session, profiles, export and quit (%s)', (lang) => {
+    const t = MENU_LABELS[lang];
+    for (const platform of ['win32', 'linux'] as const) {
+      const file = submenuLabels(menuTemplate({ isPackaged: true, debug: false, lang, platform }), t.file);
+      expect(file).toEqual([t.newSession, t.openProfile, t.saveProfile, t.importProfile, t.exportLog, t.settings, t.closeWindow, t.quit]);
+    }
+    // macOS quits from the app menu
+    const macFile = submenuLabels(menuTemplate({ isPackaged: true, debug: false, lang, platform: 'darwin' }), t.file);
+    expect(macFile).toEqual([t.newSession, t.openProfile, t.saveProfile, t.importProfile, t.exportLog, t.closeWindow]);
+  });
+
+  it.each(PLATFORMS)('sends the page the action of each item that needs it (%s)', (platform) => {
+    const actions = recorder();
+    const t = MENU_LABELS.en;
+    const template = menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform, actions });
+    for (const label of [t.newSession, t.openProfile, t.saveProfile, t.importProfile, t.exportLog, t.settings, t.themeDark, t.themeLight, t.themeSystem, '中文', 'English']) {
+      click(item(template, label));
+    }
+    expect(actions.sent).toEqual([
+      { kind: 'newSession' },
+      { kind: 'openProfile' },
+      { kind: 'saveProfile' },
+      { kind: 'importProfile' },
+      { kind: 'exportLog' },
+      { kind: 'settings' },
+      { kind: 'theme', theme: 'dark' },
+      { kind: 'theme', theme: 'light' },
+      { kind: 'theme', theme: 'system' },
+      { kind: 'language', language: 'zh-CN' },
+      { kind: 'language', language: 'en' },
+    ]);
+    click(item(template, t.userGuide));
+    click(item(template, t.aboutApp));
+    expect(actions.userGuide).toHaveBeenCalledOnce();
+    expect(actions.about).toHaveBeenCalledOnce();
+  });
+
+  it('shows Wirebench\'s own About box, never Electron\'s (no about role), under Help or the macOS app menu', () => {
+    for (const platform of PLATFORMS) {
+      for (const lang of LANGS) {
+        const template = menuTemplate({ isPackaged: true, debug: false, lang, platform });
+        expect(roles(template)).not.toContain('about');
+        const home = platform === 'darwin' ? 'Wirebench' : MENU_LABELS[lang].help;
+        expect(submenuLabels(template, home)).toContain(MENU_LABELS[lang].aboutApp);
+        expect(submenuLabels(template, MENU_LABELS[lang].help)[0]).toBe(MENU_LABELS[lang].userGuide);
+      }
+    }
+  });
+
+  it('checks the theme and the language the page shows', () => {
+    const t = MENU_LABELS['zh-CN'];
+    const template = menuTemplate({ isPackaged: true, debug: false, lang: 'zh-CN', platform: 'linux', theme: 'dark' });
+    expect(item(template, t.themeDark).checked).toBe(true);
+    expect(item(template, t.themeLight).checked).toBe(false);
+    expect(item(template, t.themeSystem).checked).toBe(false);
+    expect(item(template, '中文').checked).toBe(true);
+    expect(item(template, 'English').checked).toBe(false);
+    const en = menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform: 'linux' });
+    expect(item(en, MENU_LABELS.en.themeSystem).checked).toBe(true);
+    expect(item(en, 'English').checked).toBe(true);
+    expect(item(en, MENU_LABELS.en.theme).submenu).toHaveLength(3);
+  });
+
+  it('puts zoom in View and the edit roles in Edit on every OS', () => {
+    for (const platform of PLATFORMS) {
+      const template = menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform });
+      const view = (template.find((m) => m.label === 'View')?.submenu ?? []) as MenuItemConstructorOptions[];
+      expect(view.map((i) => i.role).filter(Boolean)).toEqual(expect.arrayContaining(['zoomIn', 'zoomOut', 'resetZoom']));
+      const edit = (template.find((m) => m.label === 'Edit')?.submenu ?? []) as MenuItemConstructorOptions[];
+      expect(edit.map((i) => i.role).filter(Boolean)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']);
+    }
+  });
+
+  it('does nothing on a click when no actions were given (a template for inspection only)', () => {
+    const template = menuTemplate({ isPackaged: true, debug: false, lang: 'en', platform: 'linux' });
+    expect(() => click(item(template, MENU_LABELS.en.newSession))).not.toThrow();
   });
 });
 
@@ -92,7 +194,7 @@ describe('the menu labels', () => {
     }
   });
 
-  it('follow the system locale: zh-* is Chinese, anything else English', () => {
+  it('follow the system locale until the page says which language it shows: zh-* is Chinese, anything else English', () => {
     expect(menuLang('zh-CN')).toBe('zh-CN');
     expect(menuLang('zh-TW')).toBe('zh-CN');
     expect(menuLang('zh')).toBe('zh-CN');

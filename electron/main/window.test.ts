@@ -28,13 +28,21 @@ const fake = vi.hoisted(() => {
     static last: FakeWindow | undefined;
     webContents = new FakeContents();
     loaded: string | undefined;
-    constructor(public options: { webPreferences: Record<string, unknown> }) {
+    constructor(public options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
       FakeWindow.last = this;
     }
-    once() {
+    readyToShow: (() => void) | undefined;
+    calls: string[] = [];
+    once(event: string, cb: () => void) {
+      if (event === 'ready-to-show') this.readyToShow = cb;
       return this;
     }
-    show() {}
+    show() {
+      this.calls.push('show');
+    }
+    maximize() {
+      this.calls.push('maximize');
+    }
     loadURL(url: string) {
       this.loaded = url;
       return Promise.resolve();
@@ -104,6 +112,22 @@ describe('createMainWindow', () => {
       devTools: false,
     });
     expect(win.options.webPreferences['preload']).toMatch(/preload[/\\]index\.cjs$/);
+  });
+
+  it('opens where the saved state says, maximized after it is ready, with the icon it is given', () => {
+    createMainWindow({ entry: packaged, devTools: false, state: { x: -1500, y: 40, width: 1100, height: 700, maximized: true }, icon: '/opt/Wirebench/resources/icon.png' });
+    const win = fake.FakeWindow.last!;
+    expect(win.options).toMatchObject({ x: -1500, y: 40, width: 1100, height: 700, minWidth: 900, minHeight: 600, icon: '/opt/Wirebench/resources/icon.png', show: false });
+    expect(win.calls).toEqual([]);
+    win.readyToShow?.();
+    expect(win.calls).toEqual(['maximize', 'show']);
+    // no state: the default size, placed by the system, not maximized, no icon of its own
+    const { win: plain } = open(false);
+    expect(plain.options).toMatchObject({ width: 1280, height: 820 });
+    expect(plain.options).not.toHaveProperty('x');
+    expect(plain.options).not.toHaveProperty('icon');
+    plain.readyToShow?.();
+    expect(plain.calls).toEqual(['show']);
   });
 
   it('loads the bundled page in a packaged app even with ELECTRON_RENDERER_URL set', () => {

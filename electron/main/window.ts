@@ -13,6 +13,7 @@ import { BrowserWindow, session, shell } from 'electron';
 import { CSP_HEADER } from '../../shared/protocol/serve';
 import { externalLink, forLog } from './external-links';
 import { isEntryUrl, type RendererEntry } from './renderer-entry';
+import { DEFAULT_WINDOW, MIN_SIZE, type WindowState } from './window-state';
 
 /** Session-wide guards, installed once before any window exists. */
 export function hardenSession(): void {
@@ -31,7 +32,7 @@ export function hardenSession(): void {
 }
 
 /** Opens `url` in the system browser if it is on the allow-list; refuses and logs anything else. */
-function openOutside(url: string): void {
+export function openOutside(url: string): void {
   const link = externalLink(url);
   if (!link.ok) {
     console.warn(`[wirebench] refused to open ${forLog(url)}: ${link.reason}`);
@@ -46,14 +47,20 @@ export interface MainWindowOptions {
   entry: RendererEntry;
   /** Whether DevTools may open (app-mode.ts): false in a packaged build unless debugging. */
   devTools: boolean;
+  /** where and how large it opens (window-state.ts, clamped to a display); default 1280×820, placed by the system */
+  state?: WindowState;
+  /** the window's icon (app-icon.ts); absent: the platform's own */
+  icon?: string;
 }
 
-export function createMainWindow({ entry, devTools }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ entry, devTools, state = DEFAULT_WINDOW, icon }: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    ...(icon ? { icon } : {}),
     show: false,
     title: 'Wirebench',
     autoHideMenuBar: true,
@@ -75,7 +82,10 @@ export function createMainWindow({ entry, devTools }: MainWindowOptions): Browse
       /* eng-disable PRELOAD_JS_CHECK: reviewed; the sandboxed preload exposes request(cmd, args), onEvents and platform, nothing raw; main validates every command (electron/preload/index.ts) (@preserve) */ preload: join(__dirname, '../preload/index.cjs'),
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
 
   const contents = win.webContents;
   contents.on('will-navigate', (event, url) => {

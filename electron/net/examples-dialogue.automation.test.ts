@@ -100,16 +100,19 @@ describe('FTP example', () => {
 });
 
 describe('Redis-like example', () => {
-  it('PING, SET and GET over a raw socket; keys are per connection', async () => {
+  it('PING, SET and GET over a raw socket; keys are per connection; an unset key is the null bulk string', async () => {
     const { port } = await example('redis');
     const a = await raw(port);
     const crlf = (b: Buffer): boolean => b.toString().endsWith('\r\n');
     expect((await a.ask('PING\r\n', crlf)).toString()).toBe('+PONG\r\n');
+    expect((await a.ask('GET greeting\r\n', crlf)).toString()).toBe('$-1\r\n');
     expect((await a.ask('SET greeting hello world\r\n', crlf)).toString()).toBe('+OK\r\n');
     expect((await a.ask('GET greeting\r\n', crlf)).toString()).toBe('+hello world\r\n');
     expect((await a.ask('FLUSHALL\r\n', crlf)).toString()).toBe("-ERR unknown command 'FLUSHALL'\r\n");
     const b = await raw(port);
-    expect((await b.ask('GET greeting\r\n', crlf)).toString()).toBe('+\r\n');
+    expect((await b.ask('GET greeting\r\n', crlf)).toString()).toBe('$-1\r\n');
+    expect((await b.ask('SET empty \r\n', crlf)).toString()).toBe('+OK\r\n');
+    expect((await b.ask('GET empty\r\n', crlf)).toString()).toBe('+\r\n'); // set to '': not null
   });
 });
 
@@ -163,6 +166,17 @@ describe('Modbus TCP example', () => {
     const first = c.ask(req.subarray(0, 5), whole);
     sockets[0]!.write(req.subarray(5));
     expect((await first).readUInt16BE(0)).toBe(3);
+  });
+
+  it('answers a read past the register table with exception 02 (illegal data address)', async () => {
+    const { port } = await example('modbus');
+    const c = await raw(port);
+    const last = await c.ask(request(5, 1, 3, MODBUS_REGISTERS.length - 1, 1), whole); // the last register: fine
+    expect(last.readUInt16BE(9)).toBe(MODBUS_REGISTERS.at(-1));
+    for (const [addr, count] of [[MODBUS_REGISTERS.length - 1, 2], [MODBUS_REGISTERS.length, 1], [0x1000, 1], [0, 0], [0, 126]] as const) {
+      const r = await c.ask(request(0x0a0b, 9, 3, addr, count), whole);
+      expect([...r], `address ${addr}, count ${count}`).toEqual([0x0a, 0x0b, 0, 0, 0, 3, 9, 0x83, 2]);
+    }
   });
 
   it('answers an unknown function with exception 01', async () => {

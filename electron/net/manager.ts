@@ -24,7 +24,7 @@ import { say } from '../../shared/protocol/reason-format';
 import type { EngineEvent, EventSink } from '../../shared/protocol/events';
 import type { SendReport, SessionInfo } from '../../shared/protocol/model';
 import type { UdpStats } from '../../shared/protocol/udp';
-import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
+import type { PeerHitLog, RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendPayload, SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
 import { asWbError } from './errors';
 import { encodePayload } from './payload';
@@ -283,6 +283,10 @@ export class SessionManager {
 
   ruleStats(id: string): RuleStat[] {
     return guardSync(() => this.entry(id).session.ruleStats());
+  }
+
+  ruleHits(id: string, peer?: string): PeerHitLog[] {
+    return guardSync(() => this.entry(id).session.ruleHits(peer));
   }
 
   startPeriodic(args: PeriodicArgs): ScheduleInfo {

@@ -48,6 +48,22 @@ describe('per-peer state', () => {
     expect(say(e, 'PWD', 'a')).toEqual(['530 Please login\r\n']); // back in start
   });
 
+  it('a `when` that lists states matches in any of them', () => {
+    const e = engine({
+      rules: [
+        { id: 'user', match: { kind: 'text-equals', text: 'USER' }, reply: { template: 'u' }, then: 'user' },
+        { id: 'go', match: { kind: 'text-equals', text: 'GO' }, reply: { template: 'g' }, then: 'ready' },
+        { id: 'noop', when: ['user', 'ready'], match: { kind: 'text-equals', text: 'NOOP' }, reply: { template: 'ok' } },
+        { id: 'other', match: { kind: 'regex', pattern: '.' }, reply: { template: 'no' } },
+      ],
+    });
+    expect(say(e, 'NOOP')).toEqual(['no']); // start is not listed
+    say(e, 'USER');
+    expect(say(e, 'NOOP')).toEqual(['ok']);
+    say(e, 'GO');
+    expect(say(e, 'NOOP')).toEqual(['ok']);
+  });
+
   it('step() tells the matched rules and the state change', () => {
     const e = engine(LOGIN);
     const s = e.step(te('USER ann'), 'USER ann', ctx());
@@ -132,8 +148,31 @@ describe('binary replies', () => {
     });
     const hex = (h: string): string => formatHex(e.onMessage(parseHex(h), '', ctx())[0]!.bytes);
     expect(hex('12 34 00 00 00 06 01 03 00 01 00 02')).toBe('12 34 00 00 00 07 01 03 04 00 14 00 1E');
-    expect(hex('00 07 00 00 00 06 11 03 00 02 00 02')).toBe('00 07 00 00 00 07 11 03 04 00 1E 00 00'); // past the table: 00 00
+    // past the table (3 registers): the words rule does not match, the next rule answers
+    expect(hex('00 07 00 00 00 06 11 03 00 02 00 02')).toBe('00 07 00 00 00 03 11 83 01');
+    expect(hex('00 08 00 00 00 06 11 03 00 02 00 01')).toBe('00 08 00 00 00 05 11 03 02 00 1E');
+    expect(hex('00 09 00 00 00 06 11 03 00 00 00 00')).toBe('00 09 00 00 00 03 11 83 01'); // count 0
+    expect(e.stats().find((s) => s.ruleId === 'fc3')?.hits).toBe(2);
     expect(hex('AB CD 00 00 00 06 01 05 00 01 FF 00')).toBe('AB CD 00 00 00 03 01 85 01');
+  });
+});
+
+describe('a reply that needs a variable', () => {
+  it('{{var.x!}} matches only while the variable is set; the next rule answers otherwise, without side effects', () => {
+    const e = engine({
+      rules: [
+        { id: 'set', match: { kind: 'regex', pattern: '^SET (\\S+) (.*)$' }, reply: { template: '+OK' }, set: [{ name: '$1', value: '$2' }] },
+        { id: 'get', match: { kind: 'regex', pattern: '^GET (\\S+)$' }, reply: { template: '+{{var.$1!}}' }, set: [{ name: 'last', value: '$1' }], then: 'got' },
+        { id: 'nil', match: { kind: 'regex', pattern: '^GET (\\S+)$' }, reply: { template: '$$-1' } },
+      ],
+    });
+    expect(say(e, 'GET k')).toEqual(['$-1']);
+    expect(e.peerVars('p1')).toEqual({});
+    expect(e.peerStates()).toEqual({ p1: 'start' });
+    say(e, 'SET k v');
+    expect(say(e, 'GET k')).toEqual(['+v']);
+    expect(e.peerStates()).toEqual({ p1: 'got' });
+    expect(e.stats().map((s) => [s.ruleId, s.hits])).toEqual([['set', 1], ['get', 1], ['nil', 1]]);
   });
 });
 
@@ -160,6 +199,16 @@ describe('checks at rules.set', () => {
       { key: 'rule.unknownState', path: 'rules.0.when', params: { n: 1, rule: 'PASS', state: 'atuh', states: 'start' } },
     ]);
   });
+  it('accepts a list of states in `when`, and names each unknown one with its place in the list', () => {
+    const rule = (id: string, extra: object) => ({ id, match: { kind: 'text-equals', text: id }, reply: { template: '' }, ...extra });
+    expect(problems({ rules: [rule('a', { then: 'user' }), rule('b', { then: 'ready' }), rule('c', { when: ['user', 'ready'] })] })).toEqual([]);
+    expect(problems({ rules: [rule('a', { then: 'user' }), rule('c', { name: 'NOOP', when: ['user', 'redy', 'gone'] })] })).toEqual([
+      { key: 'rule.unknownState', path: 'rules.1.when.1', params: { n: 2, rule: 'NOOP', state: 'redy', states: 'start, user' } },
+      { key: 'rule.unknownState', path: 'rules.1.when.2', params: { n: 2, rule: 'NOOP', state: 'gone', states: 'start, user' } },
+    ]);
+    expect(problems({ rules: [rule('c', { when: [] })] }).map((p) => p.path)).toEqual(['rules.0.when']);
+  });
+
   it('refuses a variable nothing sets, with the rule and the position', () => {
     expect(problems({ rules: [{ id: 'r', match: { kind: 'text-equals', text: 'x' }, reply: { template: 'hi {{var.usr}}' } }] })).toEqual([
       { key: 'rule.unknownVar', path: 'rules.0.reply.template', params: { n: 1, rule: 'r', written: '{{var.usr}}', pos: 4 } },

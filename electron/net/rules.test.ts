@@ -13,7 +13,7 @@ import {
   type RuleSetInput,
 } from '../../shared/protocol/rules';
 import { exampleProfile, HTTP_BODY } from '../../shared/rules/examples';
-import { parseHexPattern, parseTemplate } from '../../shared/rules/template';
+import { parseHexPattern, parseTemplate } from '../../shared/protocol/rule-template';
 import { RuleEngine, type PeerContext, type Reply } from './rules';
 import { decodeText, encodeText } from './text-codec';
 

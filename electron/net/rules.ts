@@ -12,12 +12,12 @@
  *   first, and the rules still run after it.
  * - Greeting: sent to each peer when it connects (TCP), before anything it
  *   says.
- * - Matching (shared/rules/match.ts): text matches work on the message
+ * - Matching (rules-match.ts): text matches work on the message
  *   decoded with the session's receive encoding. `text-equals` ignores one
  *   trailing CR, LF or CRLF; contains, starts-with and regex see the text
  *   exactly as it arrived (with raw framing, end a regex with \s*$ rather
  *   than $). `bytes` and hex patterns work on the raw bytes.
- * - Replies: see the template language in shared/rules/template.ts. Each
+ * - Replies: see the template language in shared/protocol/rule-template.ts. Each
  *   reply carries the rule's delay (from the message's arrival), its target
  *   (the sender or every peer) and whether to close the sender's connection
  *   after sending. An empty reply sends nothing (useful with "stop" to
@@ -31,7 +31,8 @@
  *   stats. Rules never throw.
  * - Dialogues: each peer has a state (it starts in `start`, and is back
  *   there after a reconnect) and variables (the rule set's `vars` to start
- *   with). A rule with `when` is tried only in that state; `then` moves the
+ *   with). A rule with `when` is tried only in that state (or one of those
+ *   states, when it lists several); `then` moves the
  *   peer once the rule matched. `set` stores variables (values are text
  *   templates, so captures: `{ name: 'user', value: '$1' }`, or a name from a
  *   capture: `{ name: '$1', value: '$2' }`) before the reply is built, so the
@@ -42,30 +43,35 @@
  * - A text reply without a line ending of its own ends with the framing's
  *   delimiter when that is CR, LF or CRLF (the greeting too); 'none' sends
  *   nothing after it.
+ * - A reply that needs what is not there does not match: {{var.x!}} of an
+ *   unset variable, or {{words:…}} reaching past the register table. The
+ *   rule is skipped (no hit, no `set`) and the next rule is tried.
+ * - Hit log (rules-hits.ts): every hit is recorded per peer with the state
+ *   before and after; `total` hits of the session go out with the stats.
  * - Regexes run on the main engine thread: a pathological pattern on a long
  *   message is slow for every session, so keep patterns simple and anchored.
  */
-import { concatBytes } from '../../shared/codec/bytes';
-import { codePointPosition, parseHex } from '../../shared/codec/hex';
-import { lineEndingText } from '../../shared/codec/line-ending';
+import { parseHex } from '../../shared/codec/hex';
 import { CodecError, type FramerSpec, type LineEnding } from '../../shared/codec/types';
-import { ENCODING_LABELS, type Encoding } from '../../shared/protocol/encodings';
+import type { Encoding } from '../../shared/protocol/encodings';
 import type { ErrorCode } from '../../shared/protocol/errors';
-import { formatReason, say, type Reason } from '../../shared/protocol/reason-format';
+import { formatReason, say } from '../../shared/protocol/reason-format';
 import {
   GREETING_RULE_ID,
   MAX_COLLECT_BYTES,
   START_STATE,
-  type ReplySpec,
+  whenStates,
   type Rule,
   type RuleError,
   type RuleSet,
+  type PeerHitLog,
+  type RuleHit,
   type RuleStat,
 } from '../../shared/protocol/rules';
-import { MAX_SEND_BYTES } from '../../shared/protocol/schemas';
-import { compileMatch, type Found, type Test } from '../../shared/rules/match';
-import { MAX_WORDS, parseTemplate, type TemplatePart } from '../../shared/rules/template';
-import { encodeEscapedText, encodeText, unencodableMessage } from './text-codec';
+import { compileMatch, type Found, type Test } from './rules-match';
+import { MAX_WORDS, parseTemplate, templateGuards, type TemplatePart } from '../../shared/protocol/rule-template';
+import { HitLog, hitText, hitVars, MAX_LEFT_LOGS, MAX_LOGGED_PEERS } from './rules-hits';
+import { renderReply, renderText, ReplyError, type CompiledReply } from './rules-render';
 
 export interface PeerContext {
   /** stable per connection or per UDP source; counters are kept per key */
@@ -114,9 +120,13 @@ interface PeerRuleState {
   vars: Map<string, string>;
   /** characters held by `vars` (names and values), kept under MAX_PEER_VAR_CHARS */
   varChars: number;
+  /** its address as shown ({{peer}}), for the hit log */
+  addr: string;
   /** ruleId → replies sent so far ({{count}}) */
   counters: Map<string, number>;
   collect?: { rule: CompiledRule; groups: RegExpExecArray | undefined; lines: string[]; bytes: number };
+  /** what the rules did with this peer's messages (made on its first hit) */
+  hits?: HitLog;
 }
 
 /**
@@ -148,27 +158,19 @@ const MAX_PEERS = 10_000;
 const LAST_TEXT_CHARS = 200;
 
 
-interface CompiledReply {
-  spec: ReplySpec;
-  parts: TemplatePart[];
-}
-
 interface CompiledRule {
   rule: Rule;
+  /** its 1-based number in the set */
+  n: number;
+  /** the states it is tried in; undefined: any */
+  when: ReadonlySet<string> | undefined;
+  /** reply parts that must find their data for the rule to match ({{var.x!}}, {{words:…}}) */
+  guards: ReturnType<typeof templateGuards>;
   /** undefined when the rule could not be compiled (its stats say why) */
   test: Test | undefined;
   reply: CompiledReply | undefined;
   sets: { name: string; parts: TemplatePart[] }[];
   collectReply: CompiledReply | undefined;
-}
-
-/** What a reply is built from. */
-interface RenderInput {
-  ctx: PeerContext;
-  count: number;
-  groups: RegExpExecArray | undefined;
-  peer: PeerRuleState;
-  message: Uint8Array | undefined;
 }
 
 interface MutableStat {
@@ -178,20 +180,6 @@ interface MutableStat {
   errors: number;
   lastError?: RuleError;
 }
-
-/** A reply that could not be built. */
-class ReplyError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly why: Reason,
-    readonly position?: number,
-    readonly char?: string,
-  ) {
-    super(formatReason(why));
-  }
-}
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 function stripLineEnding(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);
@@ -216,6 +204,12 @@ export class RuleEngine {
   /** peerKey → its state, variables and counters; a Map keeps least recently used first */
   private peers = new Map<string, PeerRuleState>();
   private lineEnding: LineEnding;
+  /** hit logs of peers that left, newest last */
+  private left: { peer: string; state: string; leftAt: number; log: HitLog }[] = [];
+  /** hit-log entries recorded so far (every peer) */
+  private hitTotal = 0;
+  /** peers (not left) that have a hit log */
+  private loggedPeers = 0;
 
   constructor(set: RuleSet, encoding: Encoding, framing?: FramerSpec) {
     this.encoding = encoding;
@@ -258,20 +252,23 @@ export class RuleEngine {
         this.recordError(GREETING_RULE_ID, e, Date.now());
       }
     }
-    this.compiled = set.rules.map((rule) => {
+    this.compiled = set.rules.map((rule, i) => {
       keep.add(rule.id);
+      const base = { rule, n: i + 1, when: rule.when === undefined ? undefined : new Set(whenStates(rule.when)), guards: [] };
       try {
         const test = compileMatch(rule.match);
+        const parts = parseTemplate(rule.reply.template, rule.reply.mode);
         return {
-          rule,
+          ...base,
           test,
-          reply: { spec: rule.reply, parts: parseTemplate(rule.reply.template, rule.reply.mode) },
+          guards: templateGuards(parts),
+          reply: { spec: rule.reply, parts },
           sets: (rule.set ?? []).map((v) => ({ name: v.name, parts: parseTemplate(v.value, 'text') })),
           collectReply: rule.collect ? { spec: rule.collect.reply, parts: parseTemplate(rule.collect.reply.template, rule.collect.reply.mode) } : undefined,
         };
       } catch (e) {
         this.recordError(rule.id, e, Date.now());
-        return { rule, test: undefined, reply: undefined, sets: [], collectReply: undefined };
+        return { ...base, test: undefined, reply: undefined, sets: [], collectReply: undefined };
       }
     });
     for (const id of [...this.statsById.keys()]) if (!keep.has(id)) this.statsById.delete(id);
@@ -293,6 +290,8 @@ export class RuleEngine {
     const stat = this.stat(GREETING_RULE_ID);
     stat.hits++;
     stat.lastMatchAt = ctx.now;
+    const peer = this.peer(ctx.peerKey, ctx.peer);
+    this.logHit(peer, { at: ctx.now, ruleId: GREETING_RULE_ID, n: 0, text: '', from: peer.state, to: peer.state });
     if (!this.greeting) return [];
     const bytes = this.build(GREETING_RULE_ID, this.greeting, ctx, true, undefined);
     if (!bytes || bytes.length === 0) return [];
@@ -313,7 +312,7 @@ export class RuleEngine {
     const out: Reply[] = [];
     const matched: string[] = [];
     if (this.set.echo && message.length > 0) out.push({ bytes: message, delayMs: 0, to: 'sender', close: false });
-    const peer = this.peer(ctx.peerKey);
+    const peer = this.peer(ctx.peerKey, ctx.peer);
     const from = peer.state;
     if (peer.collect) {
       const id = peer.collect.rule.rule.id;
@@ -322,23 +321,34 @@ export class RuleEngine {
     }
     for (const c of this.compiled) {
       if (!c.rule.enabled || !c.test || !c.reply) continue;
-      if (c.rule.when !== undefined && c.rule.when !== peer.state) continue;
+      if (c.when && !c.when.has(peer.state)) continue;
       const found = c.test(message, text);
       if (found === null) continue;
+      const groups = found === true ? undefined : found;
+      if (!this.guardsPass(c, groups, peer, message)) continue;
       matched.push(c.rule.id);
+      const before = peer.state;
       const stat = this.stat(c.rule.id);
       stat.hits++;
       stat.lastMatchAt = ctx.now;
       stat.lastMatchText = firstChars(text, LAST_TEXT_CHARS);
-      const groups = found === true ? undefined : found;
-      for (const v of c.sets) this.setVar(c.rule.id, peer, v, ctx, groups, message);
+      const setVars: [string, string][] = [];
+      for (const v of c.sets) {
+        const done = this.setVar(c.rule.id, peer, v, ctx, groups, message);
+        if (done) setVars.push(done);
+      }
       const bytes = this.build(c.rule.id, c.reply, ctx, found, message);
       if (bytes && (bytes.length > 0 || c.rule.close)) {
         out.push({ bytes, delayMs: c.rule.delayMs, to: c.rule.to, ruleId: c.rule.id, close: c.rule.close });
       }
       if (c.rule.collect && c.collectReply) peer.collect = { rule: c, groups, lines: [], bytes: 0 };
       else if (c.rule.then !== undefined) peer.state = c.rule.then;
+      const set = hitVars(setVars);
+      this.logHit(peer, { at: ctx.now, ruleId: c.rule.id, n: c.n, ...this.named(c.rule), text: hitText(message, text), from: before, to: peer.state, ...(set ? { set } : {}) });
       if (c.rule.stop || peer.collect) break;
+    }
+    if (matched.length === 0 && this.compiled.some((c) => c.rule.enabled)) {
+      this.logHit(peer, { at: ctx.now, text: hitText(message, text), from, to: from });
     }
     return { replies: out, matched, from, to: peer.state, collected: false };
   }
@@ -356,7 +366,9 @@ export class RuleEngine {
       return;
     }
     peer.collect = undefined;
-    setPeerVar(peer, rule.collect!.into, col.lines.join('\n'));
+    const before = peer.state;
+    const body = col.lines.join('\n');
+    setPeerVar(peer, rule.collect!.into, body);
     const stat = this.stat(rule.id);
     stat.lastMatchAt = ctx.now;
     stat.lastMatchText = firstChars(text, LAST_TEXT_CHARS);
@@ -365,6 +377,75 @@ export class RuleEngine {
       out.push({ bytes, delayMs: rule.delayMs, to: rule.to, ruleId: rule.id, close: rule.close });
     }
     if (rule.then !== undefined) peer.state = rule.then;
+    const set = hitVars([[rule.collect!.into, body]]);
+    this.logHit(peer, { at: ctx.now, ruleId: rule.id, n: col.rule.n, ...this.named(rule), text: hitText(message, text), from: before, to: peer.state, ...(set ? { set } : {}), collected: col.lines.length });
+  }
+
+  private named(rule: Rule): { name?: string } {
+    const name = rule.name?.trim();
+    return name ? { name } : {};
+  }
+
+  private logHit(peer: PeerRuleState, hit: RuleHit): void {
+    if (!peer.hits) {
+      peer.hits = new HitLog(peer.addr);
+      if (++this.loggedPeers > MAX_LOGGED_PEERS) {
+        // many UDP sources: the least recently seen peer's log goes (its state stays)
+        for (const p of this.peers.values()) {
+          if (p.hits && p !== peer) {
+            p.hits = undefined;
+            this.loggedPeers--;
+            break;
+          }
+        }
+      }
+    }
+    peer.hits.push(hit);
+    this.hitTotal++;
+  }
+
+  /** Hit-log entries recorded so far, every peer. */
+  get hitCount(): number {
+    return this.hitTotal;
+  }
+
+  /**
+   * The hit logs: one peer's (its connection, then earlier ones kept) with
+   * every entry, or every peer's (connected, then those that left, newest
+   * first) with the newest entry each.
+   */
+  hitLogs(peerKey?: string): PeerHitLog[] {
+    const out: PeerHitLog[] = [];
+    const one = peerKey !== undefined;
+    for (const [k, p] of this.peers) if (p.hits && (!one || k === peerKey)) out.push(p.hits.view(k, p.state, !one));
+    if (!one) out.reverse(); // most recently seen first
+    for (let i = this.left.length - 1; i >= 0; i--) {
+      const l = this.left[i]!;
+      if (!one || l.peer === peerKey) out.push(l.log.view(l.peer, l.state, !one, l.leftAt));
+    }
+    return out;
+  }
+
+  /** True when every reply part that needs data finds it (an unset {{var.x!}}, registers past the table: no). */
+  private guardsPass(c: CompiledRule, groups: RegExpExecArray | undefined, peer: PeerRuleState, message: Uint8Array): boolean {
+    for (const g of c.guards) {
+      if (g.kind === 'peervar') {
+        const name = g.name ?? (typeof g.ref === 'number' ? groups?.[g.ref] : groups?.groups?.[g.ref ?? '']) ?? '';
+        if (!peer.vars.has(name)) return false;
+        continue;
+      }
+      const u16 = (at: number): number => ((message[at] ?? 0) << 8) | (message[at + 1] ?? 0);
+      const start = u16(g.addrAt);
+      const n = u16(g.countAt);
+      let words: number;
+      try {
+        words = Math.floor(parseHex(peer.vars.get(g.name) ?? '').length / 2);
+      } catch {
+        continue; // not hex: the reply reports it
+      }
+      if (message.length < Math.max(g.addrAt, g.countAt) + 2 || n < 1 || n > MAX_WORDS || start + n > words) return false;
+    }
+    return true;
   }
 
   /** Store one variable of a matching rule (its name maybe from a capture). */
@@ -375,20 +456,22 @@ export class RuleEngine {
     ctx: PeerContext,
     groups: RegExpExecArray | undefined,
     message: Uint8Array,
-  ): void {
+  ): [string, string] | undefined {
     let name = v.name;
     if (name.startsWith('$')) {
       const ref = name.startsWith('$<') ? name.slice(2, -1) : Number(name.slice(1));
       name = (typeof ref === 'number' ? groups?.[ref] : groups?.groups?.[ref]) ?? '';
-      if (name === '') return;
+      if (name === '') return undefined;
     }
     const count = (peer.counters.get(id) ?? 0) + 1;
-    const value = this.renderText(v.parts, { ctx, count, groups, peer, message });
-    setPeerVar(peer, name, value.length > MAX_COLLECT_BYTES ? value.slice(0, MAX_COLLECT_BYTES) : value);
+    const rendered = renderText(v.parts, { ctx, count, groups, peer, message });
+    const value = rendered.length > MAX_COLLECT_BYTES ? rendered.slice(0, MAX_COLLECT_BYTES) : rendered;
+    setPeerVar(peer, name, value);
+    return [name, value];
   }
 
   /** The peer's dialogue state, made on first sight (least recently seen forgotten beyond MAX_PEERS). */
-  private peer(key: string): PeerRuleState {
+  private peer(key: string, addr = key): PeerRuleState {
     let p = this.peers.get(key);
     if (p) {
       this.peers.delete(key); // re-insert: most recently used last
@@ -396,10 +479,13 @@ export class RuleEngine {
       const vars = new Map(Object.entries(this.set.vars ?? {}));
       let varChars = 0;
       for (const [k, v] of vars) varChars += k.length + v.length;
-      p = { state: START_STATE, vars, varChars, counters: new Map() };
+      p = { state: START_STATE, vars, varChars, counters: new Map(), addr };
       if (this.peers.size >= MAX_PEERS) {
-        const oldest = this.peers.keys().next();
-        if (!oldest.done) this.peers.delete(oldest.value);
+        const oldest = this.peers.entries().next();
+        if (!oldest.done) {
+          this.peers.delete(oldest.value[0]);
+          if (oldest.value[1].hits) this.loggedPeers--;
+        }
       }
     }
     this.peers.set(key, p);
@@ -419,9 +505,17 @@ export class RuleEngine {
     });
   }
 
-  /** The peer left: drop its counters, state and variables (a reconnect starts in `start`). */
-  forget(peerKey: string): void {
+  /**
+   * The peer left: drop its counters, state and variables (a reconnect starts
+   * in `start`); its hit log is kept among the last MAX_LEFT_LOGS that left.
+   */
+  forget(peerKey: string, now = Date.now()): void {
+    const p = this.peers.get(peerKey);
     this.peers.delete(peerKey);
+    if (!p?.hits) return;
+    this.loggedPeers--;
+    this.left.push({ peer: peerKey, state: p.state, leftAt: now, log: p.hits });
+    if (this.left.length > MAX_LEFT_LOGS) this.left.shift();
   }
 
   private stat(id: string): MutableStat {
@@ -461,7 +555,7 @@ export class RuleEngine {
     const count = (peer.counters.get(id) ?? 0) + 1;
     let bytes: Uint8Array;
     try {
-      bytes = this.render(reply, { ctx, count, groups: found === true ? undefined : found, peer, message });
+      bytes = renderReply(reply, { ctx, count, groups: found === true ? undefined : found, peer, message }, { encoding: this.encoding, lineEnding: this.lineEnding });
     } catch (e) {
       this.recordError(statId, e, ctx.now);
       return undefined;
@@ -470,171 +564,4 @@ export class RuleEngine {
     return bytes;
   }
 
-  /** A template as text (a variable's value): bytes count as Latin-1 characters. */
-  private renderText(parts: TemplatePart[], input: RenderInput): string {
-    let s = '';
-    for (const p of parts) {
-      switch (p.kind) {
-        case 'text':
-          s += p.text;
-          break;
-        case 'bytes':
-          s += String.fromCharCode(...p.bytes);
-          break;
-        case 'rx':
-          s += String.fromCharCode(...this.rxBytes(p, input.message));
-          break;
-        default:
-          s += this.valueOf(p, input) ?? '';
-      }
-    }
-    return s;
-  }
-
-  /** The text a capture or variable part stands for; undefined for a byte-valued part. */
-  private valueOf(p: TemplatePart, { ctx, count, groups, peer }: RenderInput): string | undefined {
-    const date = new Date(ctx.now);
-    switch (p.kind) {
-      case 'capture':
-        return (typeof p.ref === 'number' ? groups?.[p.ref] : groups?.groups?.[p.ref]) ?? '';
-      case 'var':
-        return p.name === 'time' ? `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`
-          : p.name === 'date' ? `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`
-          : p.name === 'iso' ? date.toISOString()
-          : p.name === 'peer' ? ctx.peer
-          : String(count);
-      case 'peervar': {
-        const name = p.name ?? (typeof p.ref === 'number' ? groups?.[p.ref ?? 0] : groups?.groups?.[p.ref ?? '']) ?? '';
-        return peer.vars.get(name) ?? '';
-      }
-      case 'random':
-        return String(p.min + Math.floor(Math.random() * (p.max - p.min + 1)));
-      default:
-        return undefined;
-    }
-  }
-
-  /** Bytes `from`..`to` of the message (as many as it has), OR-ed with the part's mask. */
-  private rxBytes(p: Extract<TemplatePart, { kind: 'rx' }>, message: Uint8Array | undefined): Uint8Array {
-    const m = message ?? new Uint8Array(0);
-    const out = m.slice(Math.min(p.from, m.length), Math.min(p.to + 1, m.length));
-    if (p.or) for (let i = 0; i < out.length; i++) out[i] = out[i]! | p.or;
-    return out;
-  }
-
-  /** {{words:NAME:A:C}}: registers from the variable's hex words, addressed by the message. */
-  private words(p: Extract<TemplatePart, { kind: 'words' }>, input: RenderInput): Uint8Array {
-    const m = input.message ?? new Uint8Array(0);
-    const u16 = (at: number): number => ((m[at] ?? 0) << 8) | (m[at + 1] ?? 0);
-    const start = u16(p.addrAt);
-    const n = Math.min(u16(p.countAt), MAX_WORDS);
-    let table: Uint8Array;
-    try {
-      table = parseHex(input.peer.vars.get(p.name) ?? '');
-    } catch (e) {
-      throw new ReplyError('BAD_HEX', say('reply.notSent', { why: e instanceof CodecError && e.why ? e.why : say('plain', { text: String(e) }) }));
-    }
-    const out = new Uint8Array(n * 2);
-    for (let i = 0; i < n * 2; i++) out[i] = table[start * 2 + i] ?? 0;
-    return out;
-  }
-
-  private render(reply: CompiledReply, input: RenderInput): Uint8Array {
-    const { spec, parts } = reply;
-    const encoding = spec.encoding ?? this.encoding;
-    const out: Uint8Array[] = [];
-    const rests: { index: number; width: 1 | 2; endian: 'be' | 'le' }[] = [];
-    let total = 0;
-    const push = (b: Uint8Array): void => {
-      total += b.length;
-      if (total > MAX_SEND_BYTES) {
-        throw new ReplyError('PAYLOAD_TOO_LARGE', say('reply.tooLarge', { mib: MAX_SEND_BYTES / (1024 * 1024) }));
-      }
-      out.push(b);
-    };
-    const { count } = input;
-    for (const p of parts) {
-      switch (p.kind) {
-        case 'bytes':
-          push(p.bytes);
-          break;
-        case 'rx':
-          push(this.rxBytes(p, input.message));
-          break;
-        case 'words':
-          push(this.words(p, input));
-          break;
-        case 'rest':
-          rests.push({ index: out.length, width: p.width, endian: p.endian });
-          push(new Uint8Array(p.width));
-          break;
-        case 'counter': {
-          const v = count % (p.width === 1 ? 0x100 : 0x10000);
-          push(p.width === 1 ? Uint8Array.of(v) : p.endian === 'be' ? Uint8Array.of(v >> 8, v & 0xff) : Uint8Array.of(v & 0xff, v >> 8));
-          break;
-        }
-        case 'text':
-          push(this.encodeLiteral(spec.template, p, encoding));
-          break;
-        case 'capture':
-          push(this.encodeValue(this.valueOf(p, input) ?? '', say('reply.captured', { written: p.written }), encoding));
-          break;
-        case 'peervar': {
-          const value = this.valueOf(p, input) ?? '';
-          if (spec.mode === 'hex') {
-            try {
-              push(parseHex(value));
-            } catch (e) {
-              const why = e instanceof CodecError && e.why ? e.why : say('plain', { text: String(e) });
-              throw new ReplyError('BAD_HEX', say('reply.notSent', { why }));
-            }
-          } else {
-            push(this.encodeValue(value, say('reply.gave', { written: p.written }), encoding));
-          }
-          break;
-        }
-        case 'var':
-        case 'random':
-          push(this.encodeValue(this.valueOf(p, input) ?? '', say('reply.gave', { written: p.kind === 'var' ? `{{${p.name}}}` : '{{random}}' }), encoding));
-          break;
-      }
-    }
-    const ending = spec.lineEnding ?? this.lineEnding;
-    if (spec.mode === 'text' && ending !== 'none') {
-      push(encodeText(lineEndingText(ending), encoding));
-    }
-    for (const r of rests) {
-      let after = 0;
-      for (let i = r.index + 1; i < out.length; i++) after += out[i]!.length;
-      const b = out[r.index]!;
-      if (r.width === 1) b[0] = after & 0xff;
-      else if (r.endian === 'be') b.set([(after >> 8) & 0xff, after & 0xff]);
-      else b.set([after & 0xff, (after >> 8) & 0xff]);
-    }
-    return out.length === 0 ? new Uint8Array(0) : concatBytes(out);
-  }
-
-  /** Encode typed text; an unencodable character is reported where it was typed. */
-  private encodeLiteral(template: string, p: Extract<TemplatePart, { kind: 'text' }>, encoding: Encoding): Uint8Array {
-    try {
-      return encodeEscapedText(p.text, encoding, p.source, p.segment);
-    } catch (e) {
-      if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE' || e.position === undefined) throw e;
-      const position = codePointPosition(template, p.at) - 1 + e.position;
-      const char = e.char ?? '';
-      throw new ReplyError('UNENCODABLE', say('reply.unencodableTyped', { why: unencodableMessage(char, position, encoding) }), position, char);
-    }
-  }
-
-  /** Encode a capture or variable value; `what` says where it came from ("$1 captured"). */
-  private encodeValue(value: string, what: Reason, encoding: Encoding): Uint8Array {
-    try {
-      return encodeText(value, encoding);
-    } catch (e) {
-      if (!(e instanceof CodecError) || e.code !== 'UNENCODABLE') throw e;
-      const char = e.char ?? '';
-      const cp = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-      throw new ReplyError('UNENCODABLE', say('reply.unencodableValue', { what, char, cp, encoding: ENCODING_LABELS[encoding] }), undefined, char);
-    }
-  }
 }

@@ -21,7 +21,7 @@ import {
   type SessionState,
   type StatusEntry,
 } from '../../shared/protocol/model';
-import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
+import type { PeerHitLog, RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { SendTarget, SessionConfig, SessionOptions } from '../../shared/protocol/schemas';
 import { formatHostPort } from '../../shared/protocol/format';
 import { ReplyRunner, type Sender } from './session-replies';
@@ -107,8 +107,7 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
       deliver: (bytes, to, sender) => this.sendReply(bytes, to, sender),
       closeSender: (sender, reason) => this.closeSender(sender, reason),
       pauseSender: (sender, paused) => this.pauseSender(sender, paused),
-      emitStats: (stats, peerStates) =>
-        this.emit({ type: 'rules.stats', ts: this.ctx.now(), sessionId: this.id, stats, ...(peerStates ? { peerStates } : {}) }),
+      emitStats: (stats, extra) => this.emit({ type: 'rules.stats', ts: this.ctx.now(), sessionId: this.id, stats, ...extra }),
       emitError: (err, sender) => this.emitError(err, sender.peerId, sender.remote),
     });
   }
@@ -175,6 +174,11 @@ export abstract class SessionBase<C extends SessionConfig = SessionConfig> {
 
   ruleStats(): RuleStat[] {
     return this.replies.stats();
+  }
+
+  /** The rules' hit log: one peer's, or every peer's newest hit. */
+  ruleHits(peer?: string): PeerHitLog[] {
+    return this.replies.hits(peer);
   }
 
   update(options: SessionOptions): void {

@@ -17,14 +17,16 @@
  *   (TCP) until its queue drains, so echo cannot grow memory without end.
  * - Queued replies and their timers go when the sender leaves or the
  *   session stops.
- * - Rule stats go out as `rules.stats` at most every 100 ms per session.
+ * - Rule stats go out as `rules.stats` at most every 100 ms per session,
+ *   with each peer's state and the count of hit-log entries (the hit log
+ *   itself is read on demand: hits()).
  */
 import { WbError } from '../../shared/protocol/errors';
 import { say, type Reason } from '../../shared/protocol/reason-format';
 import { formatEndpoint } from '../../shared/protocol/format';
 import type { Endpoint } from '../../shared/protocol/model';
 import type { Encoding } from '../../shared/protocol/encodings';
-import type { RuleSet, RuleStat } from '../../shared/protocol/rules';
+import type { PeerHitLog, RuleSet, RuleStat } from '../../shared/protocol/rules';
 import type { FramerSpec } from '../../shared/codec/types';
 import { whyOf } from './errors';
 import { RuleEngine, type Reply } from './rules';
@@ -45,8 +47,11 @@ export interface ReplyHost {
   closeSender(sender: Sender, reason: Reason): void;
   /** Stop or resume reading from this sender (TCP; UDP cannot). */
   pauseSender(sender: Sender, paused: boolean): void;
-  /** `peerStates`: each peer's dialogue state by sender key (peer id), when the rules use states */
-  emitStats(stats: RuleStat[], peerStates?: Record<string, string>): void;
+  /**
+   * `peerStates`: each peer's dialogue state by sender key (peer id), when
+   * the rules use states; `hits`: hit-log entries so far, once there are any
+   */
+  emitStats(stats: RuleStat[], extra: { peerStates?: Record<string, string>; hits?: number }): void;
   emitError(err: WbError, sender: Sender): void;
 }
 
@@ -114,6 +119,11 @@ export class ReplyRunner {
     return this.engine?.stats() ?? [];
   }
 
+  /** The hit logs (rules.hits): one peer's whole log, or every peer's newest hit. */
+  hits(peerKey?: string): PeerHitLog[] {
+    return this.engine?.hitLogs(peerKey) ?? [];
+  }
+
   /** A peer connected (TCP): the greeting. */
   onConnect(sender: Sender): void {
     const engine = this.engine;
@@ -139,7 +149,7 @@ export class ReplyRunner {
     const key = senderKey(sender);
     const q = this.queues.get(key);
     if (q) this.cancel(q);
-    this.engine?.forget(key);
+    this.engine?.forget(key, this.host.now());
   }
 
   /** Every message goes through the rules when they hold a dialogue (a state may change without a reply). */
@@ -245,7 +255,11 @@ export class ReplyRunner {
     this.statsTimer = undefined;
     this.lastStatsAt = performance.now();
     try {
-      this.host.emitStats(this.stats(), this.engine?.stateful ? this.engine.peerStates() : undefined);
+      const hits = this.engine?.hitCount ?? 0;
+      this.host.emitStats(this.stats(), {
+        ...(this.engine?.stateful ? { peerStates: this.engine.peerStates() } : {}),
+        ...(hits > 0 ? { hits } : {}),
+      });
     } catch {
       // never escape into the event loop
     }

@@ -68,8 +68,7 @@ export class TcpServerSession extends SessionBase<TcpServerConfig> {
   private readonly peerMap = new Map<string, Peer>();
   private nextPeer = 1;
   private readPaused = false;
-  /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
-  /** the start() under way, which stop() fails early */
+  /** the start() still waiting for 'listening', which stop() fails early */
   private attempt: StartAttempt | undefined;
   /** bumped by start() and stop(): a start that sees another value gives up trying further ports */
   private startGen = 0;

@@ -52,8 +52,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
   private lastSender: Endpoint | undefined;
   private readonly sources = new Map<string, RxState>();
   private readonly groupSet = new Map<string, { group: string; iface: string | undefined }>();
-  /** fails the start() still waiting for 'listening' (stop() called meanwhile) */
-  /** the start() under way, which stop() fails early */
+  /** the start() still waiting for 'listening', which stop() fails early */
   private attempt: StartAttempt | undefined;
   /** per-source statistics (sequence numbers when configured) */
   private readonly table: UdpSourceTable;

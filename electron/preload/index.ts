@@ -12,7 +12,7 @@ import { IPC_CHANNELS, type NetEvent, type PreloadApi } from '../../shared/proto
 // then acknowledges it, so the main process knows how far behind the page is
 // (flow control: the hub pauses TCP reading while too much is unacknowledged).
 const subscribers = new Set<(events: NetEvent[]) => void>();
-ipcRenderer.on(IPC_CHANNELS.events, (_e: IpcRendererEvent, events: NetEvent[], seq: number) => {
+ipcRenderer.on(IPC_CHANNELS.events, (_e: IpcRendererEvent, events: NetEvent[], batchNo: number) => {
   for (const cb of subscribers) {
     try {
       cb(events);
@@ -20,7 +20,7 @@ ipcRenderer.on(IPC_CHANNELS.events, (_e: IpcRendererEvent, events: NetEvent[], s
       console.error('[wirebench] event subscriber failed', err);
     }
   }
-  ipcRenderer.send(IPC_CHANNELS.ack, seq);
+  ipcRenderer.send(IPC_CHANNELS.ack, batchNo);
 });
 
 const api: PreloadApi = {

@@ -14,7 +14,7 @@
  */
 import { createWriteStream, existsSync, fdatasync, unlink, type WriteStream } from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../store/private';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CaptureFile, CaptureFormat, CaptureInfo } from '../../shared/protocol/recording';
 import type { Endpoint } from '../../shared/protocol/model';
 import { PcapngEncoder } from './export/pcapng';
@@ -98,6 +98,13 @@ export interface CaptureOptions {
   reserved?: Set<string>;
   /** start a new file when one would pass this size or age; keep at most `keep` files per key (older ones are deleted) */
   rotate?: CaptureRotation;
+  /**
+   * The session-wide file's exact path, chosen by the user in the desktop
+   * app's save dialog (overwritten: the dialog asked). Per-peer and rotated
+   * files go beside it, named after it (`dir` and `stem` are its folder and
+   * name). Absent: files go to `dir`, never overwriting one.
+   */
+  target?: string;
   /** now (ms), for rotation by age (default Date.now) */
   now?: () => number;
   /** a write failed: the capture of that file stops, the others go on */
@@ -184,10 +191,12 @@ export class SessionCapture {
       this.serial.set(key, n);
       stem = `${stem}-${String(n).padStart(5, '0')}-${fileStamp(this.now)}`;
     }
-    const name = uniqueName(this.opts.dir, stem, this.format, this.opts.reserved);
-    const file: CaptureFile = { ...(peerId !== undefined ? { peerId } : {}), path: join(this.opts.dir, name), name, bytes: 0 };
-    // 'wx': never overwrite a file that appeared in between
-    const stream = createWriteStream(file.path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
+    // the one file the user named in a save dialog: exactly there
+    const exact = this.opts.target !== undefined && key === '*' && !this.opts.rotate ? this.opts.target : undefined;
+    const name = exact ? basename(exact) : uniqueName(this.opts.dir, stem, this.format, this.opts.reserved);
+    const file: CaptureFile = { ...(peerId !== undefined ? { peerId } : {}), path: exact ?? join(this.opts.dir, name), name, bytes: 0 };
+    // 'wx': never overwrite a file that appeared in between (a chosen target: the save dialog asked)
+    const stream = createWriteStream(file.path, { flags: exact ? 'w' : 'wx', mode: PRIVATE_FILE_MODE });
     const open: OpenFile = { file, stream, packets: 0, key, peerId, remote, openedAt: this.now, size: 0, dirty: false };
     stream.on('error', (e) => this.opts.onError(file, e));
     stream.once('open', (fd: number) => (open.fd = fd));

@@ -34,6 +34,8 @@ export interface ExportJob {
   /** true to abandon the export (the file is left as far as it got) */
   cancelled(): boolean;
   progressMs?: number;
+  /** the file was chosen in a save dialog, which asked before replacing it (default: never overwrite) */
+  overwrite?: boolean;
 }
 
 const describe = (e: unknown): { error: string; errorWhy?: Reason } => {
@@ -47,7 +49,7 @@ export async function runExport(job: ExportJob): Promise<ExportInfo> {
   const info = job.info;
   const every = job.progressMs ?? 100;
   let last = Date.now();
-  const out = createWriteStream(info.path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
+  const out = createWriteStream(info.path, { flags: job.overwrite ? 'w' : 'wx', mode: PRIVATE_FILE_MODE });
   out.on('error', () => undefined); // reported by the writer
   const writer = createExportWriter(info.format, out, job.options);
   try {

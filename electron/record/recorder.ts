@@ -4,9 +4,11 @@
  *   peer), written from the engine's raw tap, before framing;
  * - exports that stream a session's record through the format writers.
  *
- * Files: `<dataDir>/captures/`, `<dataDir>/exports/`.
+ * Files: `<dataDir>/captures/`, `<dataDir>/exports/`; or, in the desktop
+ * app, where the user chose in a save dialog: only the main process passes
+ * such a destination (`dest`), never a command's arguments.
  */
-import { join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { CaptureFile, CaptureFormat, CaptureInfo, CaptureRotation, ExportFormat, ExportInfo, ExportLanguage } from '../../shared/protocol/recording';
 import { ENCODING_LABELS } from '../../shared/protocol/encodings';
 import { WbError } from '../../shared/protocol/errors';
@@ -104,22 +106,40 @@ export class Recorder {
     }, this.progressMs);
   }
 
-  /** Start capturing; `format` defaults to pcapng for UDP (datagrams stay apart), bin for TCP. */
-  async startCapture(sessionId: string, perPeer: boolean, format?: CaptureFormat, rotate?: CaptureRotation): Promise<CaptureInfo> {
+  /** The format a capture gets when none is asked: pcapng for UDP (datagrams stay apart), bin for TCP. */
+  captureFormat(sessionId: string, format?: CaptureFormat): CaptureFormat {
+    return format ?? (this.opts.records.logOf(sessionId).transport === 'udp' ? 'pcapng' : 'bin');
+  }
+
+  /** The file name an export or a capture of the session would get now (what a save dialog proposes). */
+  suggestedName(sessionId: string, what: { export: ExportFormat } | { capture: CaptureFormat }): string {
+    const k = this.opts.records.logOf(sessionId);
+    const stem = `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}`;
+    if ('capture' in what) return `${stem}.${what.capture}`;
+    return `${stem}${what.export === 'txt-hexdump' ? '-hexdump' : ''}.${EXPORT_EXT[what.export]}`;
+  }
+
+  /**
+   * Start capturing; `format` defaults to pcapng for UDP (datagrams stay apart), bin for TCP.
+   * `dest`: the session-wide file's path chosen in the desktop app's save dialog (per-peer files go beside it).
+   */
+  async startCapture(sessionId: string, perPeer: boolean, format?: CaptureFormat, rotate?: CaptureRotation, dest?: string): Promise<CaptureInfo> {
     const k = this.opts.records.logOf(sessionId);
     if (this.captures.get(sessionId)?.capture.isActive) {
       throw new WbError('INVALID_ARGUMENT', say('capture.already', { name: k.name }));
     }
+    const dir = dest ? dirname(dest) : this.captureDir;
     try {
-      await ensurePrivateDirAsync(this.captureDir);
+      if (!dest) await ensurePrivateDirAsync(this.captureDir);
     } catch (e) {
       throw wbWrite((detail) => say('capture.folderFailed', { path: this.captureDir, detail }), e);
     }
     const capture = new SessionCapture({
-      dir: this.captureDir,
-      stem: `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}`,
+      dir,
+      stem: dest ? basename(dest, extname(dest)) : `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}`,
+      ...(dest ? { target: dest } : {}),
       perPeer,
-      format: format ?? (k.transport === 'udp' ? 'pcapng' : 'bin'),
+      format: this.captureFormat(sessionId, format),
       transport: k.transport,
       ...(rotate ? { rotate } : {}),
       reserved: this.reserved,
@@ -166,24 +186,27 @@ export class Recorder {
 
   // ── export ─────────────────────────────────────────────────────────────────
 
-  /** Start an export; progress follows as `export.progress` events, the last with done: true. */
-  async startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc', language: ExportLanguage = 'en'): Promise<ExportInfo> {
+  /**
+   * Start an export; progress follows as `export.progress` events, the last with done: true.
+   * `dest`: the file chosen in the desktop app's save dialog (replaced: the dialog asked); default `<dataDir>/exports/`.
+   */
+  async startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc', language: ExportLanguage = 'en', dest?: string): Promise<ExportInfo> {
     const k = this.opts.records.logOf(sessionId);
     try {
-      await ensurePrivateDirAsync(this.exportDir);
+      if (!dest) await ensurePrivateDirAsync(this.exportDir);
     } catch (e) {
       throw wbWrite((detail) => say('export.folderFailed', { path: this.exportDir, detail }), e);
     }
     const snapshot = this.opts.records.exportSource(sessionId);
     if (k.record.error) throw wbWrite((detail) => say('record.notOnDisk', { name: k.name, detail }), k.record.error);
     const stem = `${sanitizeName(k.name, k.id)}-${fileStamp(Date.now())}${format === 'txt-hexdump' ? '-hexdump' : ''}`;
-    const name = uniqueName(this.exportDir, stem, EXPORT_EXT[format], this.reserved);
+    const name = dest ? basename(dest) : uniqueName(this.exportDir, stem, EXPORT_EXT[format], this.reserved);
     const dropped = snapshot.droppedRecords;
     const info: ExportInfo = {
       exportId: `x${this.nextExport++}`,
       sessionId,
       format,
-      path: join(this.exportDir, name),
+      path: dest ?? join(this.exportDir, name),
       name,
       records: 0,
       totalRecords: snapshot.records,
@@ -206,6 +229,7 @@ export class Recorder {
         tls: this.tlsSessions.has(sessionId),
       },
       progressMs: this.progressMs,
+      ...(dest ? { overwrite: true } : {}),
       cancelled: () => this.disposed,
       onProgress: (p) => this.opts.emit({ type: 'export.progress', ts: Date.now(), sessionId, export: p }),
     });

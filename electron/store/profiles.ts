@@ -81,14 +81,14 @@ function storeFailed(op: StoreOp, path: string, e: unknown): WbError {
   return new WbError('WRITE_FAILED', say(op, { path, detail }), sysCode ? { sysCode } : undefined);
 }
 
+/** Told when a damaged file was set aside: the file, where it went, and why. */
+export type SetAsideListener = (file: string, movedTo: string, reason: string) => void;
+
 /**
  * A file that is no longer JSON (a crash mid-write by another tool, a bad hand
  * edit) must not lock the user out of profiles: it is renamed to
  * `<name>.json.broken-<time>` (kept for the user) and the store starts afresh.
  */
-/** Told when a damaged file was set aside: the file, where it went, and why. */
-export type SetAsideListener = (file: string, movedTo: string, reason: string) => void;
-
 function setAside(path: string, why: unknown, tell: SetAsideListener): void {
   const movedTo = `${path}.broken-${Date.now()}`;
   try {

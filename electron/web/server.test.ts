@@ -168,6 +168,21 @@ describe('serve mode over real loopback sockets', () => {
     await c.close();
   });
 
+  it('answers the desktop-only commands with a clear "not in the browser" error, and stays open', async () => {
+    const c = await WireClient.open(wsUrl, token);
+    for (const [cmd, args] of [
+      ['desktop.importProfile', {}],
+      ['desktop.exportTo', { sessionId: 's1', format: 'csv' }],
+      ['desktop.prefs', { locale: 'en', language: 'auto', theme: 'dark', confirmQuit: true }],
+    ] as const) {
+      const r = await c.request(cmd, args);
+      expect(r, cmd).toMatchObject({ ok: false, code: 'FORBIDDEN', why: { key: 'desktop.only', params: { cmd } } });
+      expect(!r.ok && r.message).toBe(`“${cmd}” needs the Wirebench desktop app: it is not available in the browser`);
+    }
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+    await c.close();
+  });
+
   it('closes on a text frame (1003) and on an undecodable frame (1007)', async () => {
     const t = await WireClient.open(wsUrl, token);
     t.sendRaw('{"t":"req"}');

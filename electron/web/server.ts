@@ -18,7 +18,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, err, WIRE_VERSION, type Result, type WireMessage } from '../../shared/protocol';
+import { decodeFrame, encodeFrame, err, isDesktopCommand, say, WIRE_VERSION, type Result, type WireMessage } from '../../shared/protocol';
 import { Backend } from '../backend';
 import { isFilesRequest, serveDataFile } from './files';
 import { CSP_HEADER, TOKEN_PROTOCOL_PREFIX, WS_PATH } from '../../shared/protocol/serve';
@@ -292,8 +292,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     inFlight.set(ws, pending + 1);
-    hub
-      .handle(req.cmd, req.args)
+    // native dialogs, the menu, quitting: only the desktop app's main process can answer those
+    const answer = isDesktopCommand(req.cmd) ? Promise.resolve(err('FORBIDDEN', say('desktop.only', { cmd: req.cmd }))) : hub.handle(req.cmd, req.args);
+    answer
       .catch((e: unknown): Result<unknown> => err('INTERNAL', `Internal error: ${e instanceof Error ? e.message : String(e)}`))
       .then((result) => {
         inFlight.set(ws, (inFlight.get(ws) ?? 1) - 1);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { command } from './command-def';
 import type { SessionInfo } from './model';
-import { ruleSetSchema, type RuleStat, type RuleTryResult } from './rules';
+import { ruleSetSchema, type PeerHitLog, type RuleStat, type RuleTryResult } from './rules';
 import { say, schemaMessage, type Reason } from './reason-format';
 import { framerSpecSchema, sendPayloadSchema, sendTargetSchema, sessionIdSchema } from './schemas';
 
@@ -83,6 +83,15 @@ export const automationCommands = {
   'rules.set': command(z.object({ ...sid, rules: ruleSetSchema }).strict()).returns<SessionInfo>(),
   /** Hit counters and last match of every rule. */
   'rules.stats': command(z.object(sid).strict()).returns<RuleStat[]>(),
+  /**
+   * The hit log: what the rules did with each peer's messages, with the
+   * state before and after. With `peer` (a peer id, 'conn' or
+   * 'address:port'): that peer's whole log (its current connection first,
+   * then logs of earlier connections with that key that are still kept).
+   * Without: every peer's log (connected peers, then the last 16 that left,
+   * newest first), each with only its newest hit.
+   */
+  'rules.hits': command(z.object({ ...sid, peer: z.string().min(1).max(200).optional() }).strict()).returns<PeerHitLog[]>(),
   /**
    * "Try it": run `rules` on `messages` (as framed messages from one pretend
    * peer, in order from state start) with the session's encoding and

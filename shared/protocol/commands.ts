@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { automationCommands } from './automation';
 import { command, type ResultOf } from './command-def';
+import { desktopCommands } from './desktop';
 import { logCommands } from './log';
 import type { NetInterfaceAddress, SendReport, SessionInfo } from './model';
 import { profileCommands } from './profiles';
@@ -74,6 +75,8 @@ export const commands = {
   ...logCommands,
   ...tlsCommands,
   ...udpCommands,
+  /** desktop app only (the IPC transport answers them; serve mode refuses them) */
+  ...desktopCommands,
 } as const;
 
 type Table = typeof commands;

@@ -8,6 +8,7 @@
  */
 import type { ScheduleInfo, TransferInfo } from './automation';
 import type { CaptureInfo, ExportInfo } from './recording';
+import type { DesktopActionEvent } from './desktop';
 import type { ErrorCode } from './errors';
 import type { LogTailEvent } from './log';
 import type { Reason } from './reason-format';
@@ -110,6 +111,12 @@ export interface RulesStatsEvent {
   stats: RuleStat[];
   /** when the rules use states: each peer's dialogue state by peer id (UDP: "address:port") */
   peerStates?: Record<string, string>;
+  /**
+   * hit-log entries recorded in this session so far (every peer; absent
+   * before the first): only a counter on the event path, a client showing a
+   * hit log reads it again with rules.hits when it changes
+   */
+  hits?: number;
 }
 /** A periodic send or sequence progressed or ended (coalesced per scheduleId). */
 export interface ScheduleProgressEvent {
@@ -162,6 +169,7 @@ export interface AppNoticeEvent {
 
 export type NetEvent =
   | AppNoticeEvent
+  | DesktopActionEvent
   | RulesStatsEvent
   | ScheduleProgressEvent
   | TransferProgressEvent
@@ -181,7 +189,7 @@ export type NetEvent =
 export type NetEventType = NetEvent['type'];
 
 /** What the engine emits: client events (but the tail, which the hub makes) and data for the record. */
-export type EngineEvent = Exclude<NetEvent, LogTailEvent> | DataEvent;
+export type EngineEvent = Exclude<NetEvent, LogTailEvent | DesktopActionEvent> | DataEvent;
 
 /** Where the engine pushes events. */
 export type EventSink = (event: EngineEvent) => void;

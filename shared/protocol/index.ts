@@ -19,3 +19,4 @@ export * from './serve';
 export * from './tls';
 export * from './udp';
 export * from './udp-commands';
+export * from './desktop';

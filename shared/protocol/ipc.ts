@@ -8,9 +8,9 @@ export type { NetEvent };
 export const IPC_CHANNELS = {
   /** renderer → main, invoke: (cmd: CommandName, args: unknown) → Result */
   command: 'wirebench:renderer->main:command',
-  /** main → renderer, send: (NetEvent[] batch, seq: number) */
+  /** main → renderer, send: (NetEvent[] batch, batchNo: number), batchNo counting 1, 2, 3… per window */
   events: 'wirebench:main->renderer:events',
-  /** renderer → main, send: seq of the last batch the page has processed (flow control) */
+  /** renderer → main, send: the batchNo of the last batch the page has processed (flow control) */
   ack: 'wirebench:renderer->main:ack',
 } as const;
 

@@ -133,7 +133,7 @@ export const REASONS = {
   'reply.captured': '{written} captured',
   'reply.gave': '{written} gave',
 
-  // ── reply rules when they are set (shared/protocol/rules.ts, shared/rules/template.ts) ──
+  // ── reply rules when they are set (shared/protocol/rules.ts, shared/protocol/rule-template.ts) ──
   'rule.tooLong': '{what} is longer than {max} characters',
   'rule.what.text': 'the text to match',
   'rule.what.hex': 'the hex to match',
@@ -207,6 +207,9 @@ export const REASONS = {
   'schema.field': '{field}: {message}',
   'schema.invalid': 'Invalid arguments',
   'schema.unknownCommand': 'Unknown command: {cmd}',
+  'desktop.only': '“{cmd}” needs the Wirebench desktop app: it is not available in the browser',
+  'desktop.fileTooLarge': '{path} is larger than {max} MiB: not a Wirebench profile',
+  'desktop.readFailed': 'Could not read {path}: {detail}',
   'schema.bytes': 'expected bytes (Uint8Array)',
   'schema.portNumber': 'port must be a number',
   'schema.portWhole': 'port must be a whole number',
@@ -253,7 +256,7 @@ export const REASONS = {
   'example.device.name': 'Line-based device',
   'example.device.description': 'A SCPI-style instrument: *IDN? gives its identity, MEAS:TEMP? a temperature from 20 to 30, unknown commands an error.',
   'example.modbus.name': 'Modbus TCP slave',
-  'example.modbus.description': 'Answers function 03 (read holding registers 0–9: 100, 200 … 1000) and every other function with exception 01.',
+  'example.modbus.description': 'Answers function 03 (read holding registers 0–9: 100, 200 … 1000) a read past the table with exception 02, and every other function with exception 01.',
   'example.http.name': 'HTTP responder',
   'example.http.description': 'Answers every HTTP/1.x request with 200 OK and "{body}", then closes the connection.',
 

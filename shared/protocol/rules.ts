@@ -9,7 +9,7 @@
  * be run; only a reply whose text the encoding cannot represent can still
  * fail at run time (reported in the rule's stats, never thrown).
  *
- * The template language is described in shared/rules/template.ts.
+ * The template language is described in shared/protocol/rule-template.ts.
  */
 import { z } from 'zod';
 import { CodecError } from '../codec/types';
@@ -23,7 +23,7 @@ import {
   templateVars,
   VAR_NAME,
   type TemplatePart,
-} from '../rules/template';
+} from './rule-template';
 import type { ErrorCode } from './errors';
 import { reasonIssue, say, schemaMessage, type Reason } from './reason-format';
 import { encodingSchema, lineEndingSchema } from './schemas';
@@ -42,6 +42,8 @@ export const GREETING_RULE_ID = '@greeting';
 export const START_STATE = 'start';
 /** Most start variables one rule set may hold. */
 export const MAX_RULE_VARS = 500;
+/** Most states one rule's `when` may list. */
+export const MAX_WHEN_STATES = 32;
 /** Most bytes one "collect until" gathers per peer; lines past it are dropped. */
 export const MAX_COLLECT_BYTES = 1024 * 1024;
 
@@ -192,8 +194,8 @@ export const ruleSchema = z
     stop: z.boolean().default(true),
     /** close the sender's connection after replying (TCP; ignored for UDP) */
     close: z.boolean().default(false),
-    /** match only while the peer is in this state (absent: in any state) */
-    when: stateNameSchema.optional(),
+    /** match only while the peer is in this state, or in one of these (absent: in any state) */
+    when: z.union([stateNameSchema, z.array(stateNameSchema).min(1).max(MAX_WHEN_STATES)]).optional(),
     /** after replying, move the peer to this state (with `collect`: once the terminator came) */
     then: stateNameSchema.optional(),
     /** per-peer variables set when the rule matches (before its reply is built); values are text templates */
@@ -281,6 +283,11 @@ export const ruleSetSchema = z
     checkReferences(set, ctx);
   });
 
+/** The states a rule's `when` names (none: it matches in any state). */
+export function whenStates(when: string | readonly string[] | undefined): string[] {
+  return when === undefined ? [] : typeof when === 'string' ? [when] : [...when];
+}
+
 /** The states a rule set can reach: start and every `then`. */
 export function ruleSetStates(set: Pick<RuleSet, 'rules'>): string[] {
   const out = new Set<string>([START_STATE]);
@@ -306,9 +313,11 @@ function checkReferences(set: RuleSet, ctx: z.RefinementCtx): void {
   set.rules.forEach((r, i) => {
     const n = i + 1;
     const rule = r.name?.trim() || r.id;
-    if (r.when && !states.includes(r.when)) {
-      ctx.addIssue(reasonIssue(say('rule.unknownState', { n, rule, state: r.when, states: states.join(', ') }), ['rules', i, 'when']));
-    }
+    whenStates(r.when).forEach((state, k) => {
+      if (states.includes(state)) return;
+      const path = Array.isArray(r.when) ? ['rules', i, 'when', k] : ['rules', i, 'when'];
+      ctx.addIssue(reasonIssue(say('rule.unknownState', { n, rule, state, states: states.join(', ') }), path));
+    });
     const templates: { path: (string | number)[]; template: string; mode: 'text' | 'hex' }[] = [
       { path: ['rules', i, 'reply', 'template'], template: r.reply.template, mode: r.reply.mode },
       ...(r.set ?? []).map((v, k) => ({ path: ['rules', i, 'set', k, 'value'], template: v.value, mode: 'text' as const })),
@@ -386,4 +395,43 @@ export interface RuleStat {
   /** replies that could not be built */
   errors: number;
   lastError?: RuleError;
+}
+
+/**
+ * One entry of a peer's hit log (rules.hits): a rule matched, the greeting
+ * went out, a "collect until" ended, or (no `ruleId`) no rule matched.
+ */
+export interface RuleHit {
+  /** when the message arrived (ms since the epoch) */
+  at: number;
+  /** the rule; {@link GREETING_RULE_ID} for the greeting; absent when no rule matched */
+  ruleId?: string;
+  /** the rule's 1-based number in the set when it matched (0 for the greeting) */
+  n?: number;
+  /** the rule's name when it has one */
+  name?: string;
+  /** the message: escaped (\r \n \t \xHH), at most 60 characters; hex for binary data */
+  text: string;
+  /** the peer's state before and after */
+  from: string;
+  to: string;
+  /** the variables the rule set (values escaped, at most 40 characters) */
+  set?: Record<string, string>;
+  /** a "collect until" ended with this message, after collecting this many lines */
+  collected?: number;
+}
+
+/** One peer's hit log: the newest 200 hits, oldest first. */
+export interface PeerHitLog {
+  /** the peer: its peer id (TCP server), 'conn' (TCP client) or 'address:port' (UDP) */
+  peer: string;
+  /** its address as shown, "192.168.1.5:50123" */
+  addr: string;
+  /** its dialogue state now (when it left, for a peer that left) */
+  state: string;
+  /** hits recorded since it connected (the log keeps the newest 200) */
+  total: number;
+  /** when it left (TCP); absent while it is connected */
+  leftAt?: number;
+  hits: RuleHit[];
 }

@@ -9,9 +9,10 @@
  *
  * Redis-like — inline commands (what `redis-cli` and a raw socket send one
  * per line): PING → +PONG, SET key value → +OK and stores the value in the
- * peer's variable named `key`, GET key → +value (an unset key reads as an
- * empty string), QUIT closes; anything else → -ERR. Each connection has its
- * own keys (variables are per peer).
+ * peer's variable named `key`, GET key → +value, or the RESP null bulk
+ * string $-1 for a key never SET (the GET rule's {{var.$1!}} needs the
+ * variable, so an unset key falls to the next rule), QUIT closes; anything
+ * else → -ERR. Each connection has its own keys (variables are per peer).
  *
  * Line-based device — a SCPI-style instrument: *IDN? answers the identity,
  * MEAS:TEMP? a random temperature 20.0–30.9, SYST:ERR? no error, *RST
@@ -19,9 +20,10 @@
  *
  * Modbus TCP slave — framing by the MBAP length (bytes 4–5 count the bytes
  * after them), function 03 (read holding registers) answered from the
- * register table in the variable `regs` (register 0 first; registers past
- * the table read 0), every other function answered with exception 01
- * (illegal function). Replies echo the transaction id and unit id.
+ * register table in the variable `regs` (registers 0–9); a read reaching
+ * past the table (or of 0 or more than 125 registers) gets exception 02
+ * (illegal data address), every other function exception 01 (illegal
+ * function). Replies echo the transaction id and unit id.
  */
 import type { FramerSpec } from '../codec/types';
 import type { RuleSetInput } from '../protocol/rules';
@@ -72,7 +74,8 @@ export const REDIS_RULES: RuleSetInput = {
   rules: [
     cmd('ping', 'PING', '^PING\\s*$', '+PONG'),
     cmd('set', 'SET key value', '^SET (\\S+) (.*?)\\s*$', '+OK', { set: [{ name: '$1', value: '$2' }] }),
-    cmd('get', 'GET key', '^GET (\\S+)\\s*$', '+{{var.$1}}'),
+    cmd('get', 'GET key', '^GET (\\S+)\\s*$', '+{{var.$1!}}'),
+    cmd('get-nil', 'GET key never SET (null)', '^GET (\\S+)\\s*$', '$$-1'),
     cmd('quit', 'QUIT', '^QUIT\\s*$', '+OK', { close: true }),
     cmd('unknown', 'Other commands', '^(\\S+)', "-ERR unknown command '$1'"),
   ],
@@ -106,6 +109,12 @@ export const MODBUS_RULES: RuleSetInput = {
       name: '03 Read holding registers',
       match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? 03', anchored: 'start' },
       reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 {{rest16be}} {{rx:6}} 03 {{rest8}} {{words:regs:8:10}}' },
+    },
+    {
+      id: 'illegal-address',
+      name: '03 past the table: exception 02',
+      match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? 03', anchored: 'start' },
+      reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 00 03 {{rx:6}} 83 02' },
     },
     {
       id: 'illegal-function',

@@ -22,6 +22,14 @@ describe('rule sets as YAML', () => {
     expect(set.greeting?.template).toBe('220 ready');
   });
 
+  it('reads and writes a `when` that lists states', () => {
+    const text = ['rules:', '  - equals: USER', '    then: user', '  - equals: PASS', '    then: ready', '  - when: [user, ready]', '    equals: NOOP', '    reply: 200 OK'].join('\n');
+    const set = ruleSetSchema.parse(ruleSetFromYaml(text).rules);
+    expect(set.rules[2]?.when).toEqual(['user', 'ready']);
+    const back = ruleSetSchema.parse(ruleSetFromYaml(ruleSetToYaml(set)).rules);
+    expect(back).toEqual(set);
+  });
+
   it('says what is wrong with the text', () => {
     const why = (t: string): string | undefined => {
       try {

@@ -24,7 +24,8 @@
  * `ignore-case`; `regex` with `flags`; `bytes`; `hex-pattern` with
  * `anchored`); `reply` (text) or `reply-hex`; `line-ending` (none, cr, lf,
  * crlf; absent = the framing's), `encoding`, `delay-ms`, `to` (sender,
- * all), `stop` (true), `close` (false), `enabled` (true), `when`, `then`,
+ * all), `stop` (true), `close` (false), `enabled` (true), `when` (a state, or a
+ * list: `when: [user, ready]`), `then`,
  * `set` (name: value), `collect` ({ into, until, reply }), `id`, `name`.
  * The set: `echo`, `greeting` (text) or `greeting-hex`, `vars`, `framing`
  * (raw, cr, lf, crlf, or { delimiter: "\r\n" }, { fixed: 8 },

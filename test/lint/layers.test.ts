@@ -15,6 +15,7 @@ const eslint = new ESLint({ cwd: root });
 const CASES: [string, string, string][] = [
   ['codec', '../../shared/protocol/reason-format', '../../shared/protocol/schemas'],
   ['protocol', '../../shared/codec/hex', '../../electron/net/manager'],
+  ['protocol', '../../shared/protocol/rule-template', '../../shared/rules/examples'],
   ['rules', '../../shared/protocol/schemas', '../../renderer/src/log/format'],
   ['net', '../../shared/protocol/schemas', '../../electron/hub/hub'],
   ['net', '../../shared/codec/hex', '../../electron/store/profiles'],

@@ -75,11 +75,11 @@ function block(type: number, body: Buffer): Buffer {
   return b;
 }
 
-/** Section Header Block (version 1.0, section length unknown) followed by the one Interface Description Block. */
 /** The section comment of a TLS session's file: the payload is decrypted application data. */
 export const TLS_PCAPNG_COMMENT =
   'TLS session: the TCP payload in this file is the DECRYPTED application data Wirebench sent and received inside TLS; there are no TLS records, handshakes or encryption here.';
 
+/** Section Header Block (version 1.0, section length unknown) followed by the one Interface Description Block. */
 function pcapngHeader(tls = false): Buffer {
   const shbFixed = Buffer.alloc(16);
   shbFixed.writeUInt32LE(BYTE_ORDER_MAGIC, 0);

@@ -13,6 +13,7 @@ import a11yEn from './a11y.en';
 import udplogEn from './udplog.en';
 import dialogueEn from './dialogue.en';
 import tlsEn from './tls.en';
+import desktopEn from './desktop.en';
 
 const en = {
   ...automationEn,
@@ -23,6 +24,7 @@ const en = {
   ...udplogEn,
   ...dialogueEn,
   ...tlsEn,
+  ...desktopEn,
   /** which language this table is (reasons.ts reads it through `t`) */
   meta: { locale: 'en' },
   app: {

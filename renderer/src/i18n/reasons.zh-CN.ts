@@ -198,6 +198,9 @@ export const REASONS_ZH_CN: Record<ReasonKey, string> = {
   'schema.field': '{field}：{message}',
   'schema.invalid': '参数无效',
   'schema.unknownCommand': '未知命令：{cmd}',
+  'desktop.only': '“{cmd}”需要 Wirebench 桌面版：浏览器中不可用',
+  'desktop.fileTooLarge': '{path} 大于 {max} MiB，不是 Wirebench 方案文件',
+  'desktop.readFailed': '无法读取 {path}：{detail}',
   'schema.bytes': '需要字节数据（Uint8Array）',
   'schema.portNumber': '端口必须是数字',
   'schema.portWhole': '端口必须是整数',
@@ -245,7 +248,7 @@ export const REASONS_ZH_CN: Record<ReasonKey, string> = {
   'example.device.name': '按行通信的设备',
   'example.device.description': 'SCPI 风格的仪器：*IDN? 给出身份，MEAS:TEMP? 给出 20 到 30 之间的温度，未知命令给出错误。',
   'example.modbus.name': 'Modbus TCP 从站',
-  'example.modbus.description': '应答功能码 03（读保持寄存器 0–9：100、200 … 1000），其他功能码一律回异常 01。',
+  'example.modbus.description': '应答功能码 03（读保持寄存器 0–9：100、200 … 1000），超出寄存器表的读取回异常 02，其他功能码一律回异常 01。',
   'example.http.description': '对每个 HTTP/1.x 请求应答 200 OK 和“{body}”，然后关闭连接。',
 
   // ── 磁盘日志、保存与导出 ──

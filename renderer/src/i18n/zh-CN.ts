@@ -8,6 +8,7 @@ import a11yZh from './a11y.zh-CN';
 import udplogZh from './udplog.zh-CN';
 import dialogueZh from './dialogue.zh-CN';
 import tlsZh from './tls.zh-CN';
+import desktopZh from './desktop.zh-CN';
 
 const zhCN: MessageSchema = {
   ...automationZh,
@@ -18,6 +19,7 @@ const zhCN: MessageSchema = {
   ...udplogZh,
   ...dialogueZh,
   ...tlsZh,
+  ...desktopZh,
   meta: { locale: 'zh-CN' },
   app: {
     title: 'Wirebench 网络调试助手',

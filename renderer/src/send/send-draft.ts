@@ -28,7 +28,6 @@ export interface SendResult {
 
 export interface Draft {
   form: SendForm;
-  /** newest first */
   /** the messages sent, newest first (Alt+↑ / Alt+↓ and the "Message history" menu) */
   recall: SendForm[];
   /** position while recalling with Alt+Up/Down; -1 = the draft being typed */

@@ -14,6 +14,7 @@ import type {
   ExportLanguage,
   ExportInfo,
   NetEvent,
+  PeerHitLog,
   QuickCommand,
   Reason,
   Result,
@@ -294,6 +295,14 @@ export const useAutomationStore = defineStore('automation', () => {
     stats.value.set(sessionId, list);
     triggerRef(stats);
   }
+  /** Hit-log entries each session has recorded (from rules.stats): a hit-log view reads again when it grows. */
+  const hitCounts = shallowRef(new Map<string, number>());
+  const hitCountOf = (sessionId: string): number => hitCounts.value.get(sessionId) ?? 0;
+  /** The hit log: one peer's whole log, or every peer's newest hit (rules.hits). */
+  async function loadHits(sessionId: string, peer?: string): Promise<PeerHitLog[]> {
+    const r = await bridge.request('rules.hits', { sessionId, ...(peer !== undefined ? { peer } : {}) }, { silent: true });
+    return r.ok ? r.data : [];
+  }
   async function loadRuleStats(sessionId: string): Promise<void> {
     const r = await bridge.request('rules.stats', { sessionId }, { silent: true });
     if (r.ok) putStats(sessionId, r.data);
@@ -307,7 +316,7 @@ export const useAutomationStore = defineStore('automation', () => {
 
   // ---- events ----
   function forget(sessionId: string): void {
-    for (const m of [quick, sequences, transfers, stats]) {
+    for (const m of [quick, sequences, transfers, stats, hitCounts]) {
       if (m.value.delete(sessionId)) triggerRef(m);
     }
     for (const [id, s] of schedules.value) if (s.sessionId === sessionId) schedules.value.delete(id);
@@ -320,6 +329,10 @@ export const useAutomationStore = defineStore('automation', () => {
       switch (ev.type) {
         case 'rules.stats':
           putStats(ev.sessionId, ev.stats);
+          if (ev.hits !== undefined && ev.hits !== hitCounts.value.get(ev.sessionId)) {
+            hitCounts.value.set(ev.sessionId, ev.hits);
+            triggerRef(hitCounts);
+          }
           break;
         case 'schedule.progress':
           putSchedule(ev.schedule);
@@ -374,6 +387,8 @@ export const useAutomationStore = defineStore('automation', () => {
     configureSpill,
     reapplySpill,
     statsOf,
+    hitCountOf,
+    loadHits,
     loadRuleStats,
     setRules,
   };

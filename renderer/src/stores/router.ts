@@ -6,7 +6,8 @@
  *   order: sessions (metadata: state, peers, counters), logs (rows, bounds,
  *   unread), automation (rule stats, schedules, transfers, exports). No store
  *   forwards events to another; each forgets a removed session in its own
- *   `apply`, once. A RESYNC notice starts `resync`.
+ *   `apply`, once. A RESYNC notice starts `resync`. The desktop app's menu
+ *   clicks (`desktop.action`, about no session) go to the desktop store.
  * - `resync`: one sequence after every transport open (and on RESYNC): the
  *   engine's session list replaces the map (sessions gone meanwhile are
  *   removed like a `session.removed`), each log view re-opens at its tail,
@@ -19,6 +20,7 @@ import type { NetEvent } from '../../../shared/protocol';
 import type { Bridge } from '../bridge/types';
 import { useAutomationStore } from './automation';
 import { useBridgeStore } from './bridge';
+import { useDesktopStore } from './desktop';
 import { useLogStore } from './logs';
 import { useProfilesStore } from './profiles';
 import { useSessionsStore } from './sessions';
@@ -28,6 +30,7 @@ export const useEventRouter = defineStore('router', () => {
   const logs = useLogStore();
   const automation = useAutomationStore();
   const bridge = useBridgeStore();
+  const desktop = useDesktopStore();
   /** true while a re-sync is in flight */
   const syncing = ref(false);
   let unsubscribe: (() => void)[] = [];
@@ -37,6 +40,7 @@ export const useEventRouter = defineStore('router', () => {
     sessions.apply(events);
     logs.apply(events);
     automation.apply(events);
+    if (events.some((e) => e.type === 'desktop.action')) desktop.apply(events);
     if (events.some((e) => e.type === 'app.notice' && e.notice.code === 'RESYNC')) void resync();
   }
 

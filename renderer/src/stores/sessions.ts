@@ -114,6 +114,7 @@ export const useSessionsStore = defineStore('sessions', () => {
         if (activeId.value === null) setActive(ev.sessionId);
         continue;
       }
+      if (ev.type === 'desktop.action') continue; // a menu click: the router's, about no session
       if (ev.type === 'app.notice') {
         // not about a session: a re-sync request is the router's, anything else is for the user
         if (ev.notice.code !== 'RESYNC') bridgeStore.notifyNotice(ev.notice);

@@ -54,6 +54,16 @@ describe('settings store', () => {
     expect(parseSettings(JSON.stringify({ defaultView: 'binary', logTime: 'yes', sidebarCollapsed: 1 }))).toEqual(defaultSettings());
   });
 
+  it('asks before quitting by default, remembers "don\'t ask", and drops a bad value', () => {
+    const s = useSettingsStore();
+    expect(s.confirmQuit).toBe(true);
+    s.update({ confirmQuit: false });
+    expect(JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}')).toMatchObject({ confirmQuit: false });
+    setActivePinia(createPinia());
+    expect(useSettingsStore().confirmQuit).toBe(false);
+    expect(parseSettings(JSON.stringify({ confirmQuit: 'no' })).confirmQuit).toBe(true);
+  });
+
   it('the theme button changes the look at its first click: on a light system, system → dark → light → system', () => {
     const s = useSettingsStore();
     s.systemDark = false;

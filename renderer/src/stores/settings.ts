@@ -3,8 +3,9 @@
  * validated field by field on load (a bad field falls back to its default,
  * the rest is kept). Besides language, theme and encodings: the layout (side
  * panel and clients/UDP panel collapsed), what the log shows (timestamps,
- * with the date, Δt since the previous row; the view new sessions start in)
- * and whether the counters bar draws its rate chart.
+ * with the date, Δt since the previous row; the view new sessions start in),
+ * whether the counters bar draws its rate chart, and (desktop app) whether
+ * quitting with open sessions asks first.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
@@ -36,6 +37,8 @@ export interface Settings {
   logDelta: boolean;
   /** the counters bar draws the last minute's rates */
   rateChart: boolean;
+  /** desktop app: ask before quitting while sessions are open */
+  confirmQuit: boolean;
 }
 
 export const defaultSettings = (): Settings => ({
@@ -50,6 +53,7 @@ export const defaultSettings = (): Settings => ({
   logDate: false,
   logDelta: false,
   rateChart: true,
+  confirmQuit: true,
 });
 
 const d = defaultSettings();
@@ -65,6 +69,7 @@ const settingsSchema = z.object({
   logDate: z.boolean().catch(d.logDate),
   logDelta: z.boolean().catch(d.logDelta),
   rateChart: z.boolean().catch(d.rateChart),
+  confirmQuit: z.boolean().catch(d.confirmQuit),
 });
 
 /** Parse stored JSON; anything unreadable gives the defaults. */
@@ -106,6 +111,7 @@ export const useSettingsStore = defineStore('settings', () => {
   const logDate = ref(initial.logDate);
   const logDelta = ref(initial.logDelta);
   const rateChart = ref(initial.rateChart);
+  const confirmQuit = ref(initial.confirmQuit);
 
   const systemDark = ref(prefersDark());
   if (typeof window !== 'undefined' && typeof window.matchMedia === 'function') {
@@ -130,6 +136,7 @@ export const useSettingsStore = defineStore('settings', () => {
     logDate: logDate.value,
     logDelta: logDelta.value,
     rateChart: rateChart.value,
+    confirmQuit: confirmQuit.value,
   });
 
   function save(): void {
@@ -139,7 +146,7 @@ export const useSettingsStore = defineStore('settings', () => {
       // storage full or disabled: the settings still apply for this run
     }
   }
-  watch([language, theme, rxEncoding, txEncoding, sidebarCollapsed, auxCollapsed, defaultView, logTime, logDate, logDelta, rateChart], save, {
+  watch([language, theme, rxEncoding, txEncoding, sidebarCollapsed, auxCollapsed, defaultView, logTime, logDate, logDelta, rateChart, confirmQuit], save, {
     flush: 'sync',
   });
 
@@ -157,6 +164,7 @@ export const useSettingsStore = defineStore('settings', () => {
     logDate.value = next.logDate;
     logDelta.value = next.logDelta;
     rateChart.value = next.rateChart;
+    confirmQuit.value = next.confirmQuit;
   }
 
   /**
@@ -193,6 +201,7 @@ export const useSettingsStore = defineStore('settings', () => {
     logDate,
     logDelta,
     rateChart,
+    confirmQuit,
     locale,
     isDark,
     /** the OS asks for a dark look (what "follow system" shows) */

@@ -1,6 +1,6 @@
 /**
- * How a rule's match is tested against a message. Pure, so the UI can
- * preview a rule on a sample message exactly as the engine runs it.
+ * How a rule's match is tested against a message. The engine's own (the UI
+ * previews a rule with "Try it", which runs the engine).
  *
  * - bytes: the message is exactly those bytes.
  * - text-equals: the text equals the rule's text, ignoring one trailing CR,
@@ -10,9 +10,9 @@
  * - hex-pattern: `??` is any one byte; start = the message begins with the
  *   pattern, anywhere = contains it, exact = is exactly it.
  */
-import { parseHex } from '../codec/hex';
-import type { Match } from '../protocol/rules';
-import { compileRuleRegex, parseHexPattern } from './template';
+import { parseHex } from '../../shared/codec/hex';
+import type { Match } from '../../shared/protocol/rules';
+import { compileRuleRegex, parseHexPattern } from '../../shared/protocol/rule-template';
 
 /** What a match found: null = no match; a regex match brings its groups. */
 export type Found = RegExpExecArray | true | null;

@@ -23,6 +23,9 @@
  *                       or given a start value in the rule set's `vars`);
  *                       unset gives ''
  *   {{var.$1}}          the variable whose name a capture gave ($1, $<name>)
+ *   {{var.user!}}       the same, but the variable must be set: when it is
+ *                       not, the rule does not match and the next rule is
+ *                       tried ({{var.$1!}} too: Redis's GET of an unset key)
  *   {{random 20 30}}    a whole number from 20 to 30 (both included)
  *   {{rx:0-1}}          bytes 0 to 1 (0-based, both included) of the received
  *                       message, sent as-is: echo a transaction id
@@ -33,8 +36,10 @@
  *   {{words:regs:8:10}} 16-bit registers read from the variable `regs` (hex
  *                       words, "00 0A 00 14 …", register 0 first): the start
  *                       address is the big-endian u16 at byte 8 of the
- *                       message, the count the u16 at byte 10; registers past
- *                       the table read 00 00; at most 125 registers
+ *                       message, the count the u16 at byte 10 (1 to 125); a
+ *                       request reaching past the table (or a count of 0 or
+ *                       over 125) does not match the rule, so the next rule
+ *                       can answer it (Modbus exception 02)
  *   \r \n \t \0 \\      CR, LF, TAB, NUL and backslash, as in the send box
  *   \xHH \uHHHH         a raw byte / a character, as in the send box
  *
@@ -57,8 +62,8 @@
 import { parseEscapes } from '../codec/escapes';
 import { codePointPosition, hexValue, parseHex } from '../codec/hex';
 import { CodecError } from '../codec/types';
-import { say, type Reason } from '../protocol/reason-format';
-import { REASONS, type ReasonKey } from '../protocol/reasons';
+import { say, type Reason } from './reason-format';
+import { REASONS, type ReasonKey } from './reasons';
 import { RE2JS } from 're2js';
 
 export type TemplateVar = 'time' | 'date' | 'iso' | 'peer' | 'count';
@@ -78,8 +83,9 @@ export type TemplatePart =
   /**
    * A per-peer variable: `name` for {{var.user}}, or `ref` (a capture that
    * gives the name) for {{var.$1}}. `at` is the UTF-16 index of `{{`.
+   * `required` ({{var.user!}}): the rule matches only while it is set.
    */
-  | { kind: 'peervar'; name?: string; ref?: number | string; at: number; written: string }
+  | { kind: 'peervar'; name?: string; ref?: number | string; at: number; written: string; required?: true }
   | { kind: 'random'; min: number; max: number }
   /** bytes `from`..`to` of the received message, OR-ed with `or` */
   | { kind: 'rx'; from: number; to: number; or: number }
@@ -109,12 +115,13 @@ function sharedPlaceholder(t: string, at: number, inner: string, mode: 'text' | 
   const written = `{{${inner}}}`;
   const bad = (): CodecError => templateError('INVALID_ARGUMENT', t, at, (pos) => say('template.badPlaceholder', { written, pos, examples: BAD_EXAMPLES }));
   if (name.startsWith('var.')) {
-    const v = name.slice(4);
+    const must = name.endsWith('!') ? { required: true as const } : {};
+    const v = name.slice(4, must.required ? -1 : undefined);
     const num = /^\$(\d)$/.exec(v);
     const named = /^\$<([A-Za-z_$][A-Za-z0-9_$]*)>$/.exec(v);
-    if (num) return { kind: 'peervar', ref: Number(num[1]), at, written };
-    if (named) return { kind: 'peervar', ref: named[1], at, written };
-    if (VAR_NAME.test(v)) return { kind: 'peervar', name: v, at, written };
+    if (num) return { kind: 'peervar', ref: Number(num[1]), at, written, ...must };
+    if (named) return { kind: 'peervar', ref: named[1], at, written, ...must };
+    if (VAR_NAME.test(v)) return { kind: 'peervar', name: v, at, written, ...must };
     throw bad();
   }
   if (RESTS[name]) return RESTS[name];
@@ -322,6 +329,13 @@ export function templateVars(parts: readonly TemplatePart[]): { name: string; at
     if (p.kind === 'peervar' && p.name !== undefined) out.push({ name: p.name, at: p.at, written: p.written });
     else if (p.kind === 'words') out.push({ name: p.name, at: p.at, written: p.written });
   }
+  return out;
+}
+
+/** The parts that decide whether a rule matches at all: {{var.x!}} and {{words:…}}. */
+export function templateGuards(parts: readonly TemplatePart[]): Extract<TemplatePart, { kind: 'peervar' | 'words' }>[] {
+  const out: Extract<TemplatePart, { kind: 'peervar' | 'words' }>[] = [];
+  for (const p of parts) if ((p.kind === 'peervar' && p.required) || p.kind === 'words') out.push(p);
   return out;
 }
 
