@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatByteSize, formatEndpoint, formatHostPort, formatSeconds } from './format';
+import { formatByteSize, formatCount, formatEndpoint, formatHostPort, formatSeconds } from './format';
 
 describe('formatHostPort / formatEndpoint', () => {
   it('brackets IPv6 hosts once, leaves IPv4 and names alone', () => {
@@ -28,5 +28,11 @@ describe('formatSeconds / formatByteSize', () => {
     expect(formatByteSize(300 * 1024 ** 2)).toBe('300 MiB');
     expect(formatByteSize(1.5 * 1024 ** 3)).toBe('1.5 GiB');
     expect(formatByteSize(Number.NaN)).toBe('0 B');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups by three with commas, whatever the runtime locale', () => {
+    expect([0, 999, 1000, 1234567].map(formatCount)).toEqual(['0', '999', '1,000', '1,234,567']);
   });
 });

@@ -26,6 +26,7 @@ import {
 } from './rule-template';
 import type { ErrorCode } from './errors';
 import { reasonIssue, say, schemaMessage, type Reason } from './reason-format';
+import { formatCount } from './format';
 import { encodingSchema, lineEndingSchema } from './schemas';
 
 /** Most rules one set may hold. */
@@ -72,7 +73,7 @@ const setNameSchema = z
 
 type What = 'text' | 'hex' | 'regex' | 'pattern' | 'reply';
 const tooLong = (what: What, max: number): string =>
-  schemaMessage(say('rule.tooLong', { what: say(`rule.what.${what}`), max: max.toLocaleString('en-US') }));
+  schemaMessage(say('rule.tooLong', { what: say(`rule.what.${what}`), max: formatCount(max) }));
 
 /** Turn a CodecError from a parser into a schema issue (with its Reason); rethrow anything else. */
 function codecIssue(ctx: z.RefinementCtx, path: (string | number)[], run: () => unknown): void {

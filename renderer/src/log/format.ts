@@ -136,7 +136,3 @@ export function hexPreview(bytes: Uint8Array | undefined, maxBytes = 128): strin
   return formatHex(bytes.subarray(0, maxBytes)) + ' …';
 }
 
-/** `1 byte`, `1,234 bytes` style count used by the row's length column. */
-export function formatByteCount(n: number): string {
-  return n.toLocaleString('en-US');
-}

@@ -5,6 +5,7 @@ import { err, ok, type ScheduleInfo, type TransferInfo } from '../../../shared/p
 import { FakeBridge } from './fake-bridge.test-util';
 import { openedEvent, serverInfo } from './automation.test-util';
 import { TRANSFER_CHUNK, useAutomationStore } from './automation';
+import { useRecordingStore } from './recording';
 import { useComposeStore } from './compose';
 import { useSessionsStore } from './sessions';
 import { useEventRouter } from './router';
@@ -73,7 +74,7 @@ describe('automation store', () => {
     ]);
     expect(automation.periodicOf('s1')).toMatchObject({ sent: 3, running: false });
     expect(automation.statsOf('s1')[0]?.hits).toBe(2);
-    expect(automation.exportInfo('e1')?.done).toBe(true);
+    expect(useRecordingStore().exportInfo('e1')?.done).toBe(true);
     bridge.emit([{ type: 'session.removed', ts: 3, sessionId: 's1' }]);
     expect(automation.quickOf('s1')).toEqual([]);
     expect(automation.periodicOf('s1')).toBeNull();
@@ -157,7 +158,7 @@ describe('automation store', () => {
     bridge.on('capture.start', () => ok({ active: true, perPeer: false, files: [{ path: '/d/c.bin', name: 'c.bin', bytes: 0 }] }));
     expect((await automation.setRules('s1', rules)).ok).toBe(true);
     expect(sessions.get('s1')?.rules).toEqual(rules);
-    await automation.startCapture('s1', false);
+    await useRecordingStore().startCapture('s1', false);
     expect(sessions.get('s1')?.capture?.active).toBe(true);
     bridge.emit([{ type: 'capture.updated', ts: 5, sessionId: 's1', capture: { active: true, perPeer: false, files: [{ path: '/d/c.bin', name: 'c.bin', bytes: 42 }] } }]);
     expect(sessions.get('s1')?.capture?.files[0]?.bytes).toBe(42);

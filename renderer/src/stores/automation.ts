@@ -1,18 +1,15 @@
 /**
- * Per-session automation state: quick commands and saved sequences (kept in
- * the workspace and profiles), running periodic sends and sequences, file
- * transfers, exports and reply-rule hit counters. Commands go through the
- * bridge store; progress arrives as events, forwarded by the sessions store.
+ * Per-session automation (the protocol's `automation.ts`): reply rules and
+ * their hit counters, quick commands and saved sequences (kept in the
+ * workspace and profiles), running periodic sends and sequences, file
+ * transfers. Captures, exports and the record limit are the recording store's.
+ * Commands go through the bridge store; progress arrives through the router.
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef, triggerRef } from 'vue';
 import { ruleSetSchema } from '../../../shared/protocol';
 import type {
-  CaptureInfo,
   Err,
-  ExportFormat,
-  ExportLanguage,
-  ExportInfo,
   NetEvent,
   PeerHitLog,
   QuickCommand,
@@ -43,19 +40,6 @@ export interface TransferState {
   errorWhy?: Reason;
 }
 
-/** The spill limit the user chose, re-applied on every connection (the engine starts with its default). */
-export const SPILL_KEY = 'wirebench.spillLimit.v1';
-const SPILL_MIN = 1024 * 1024;
-const SPILL_MAX = 64 * 1024 ** 3;
-function storedSpill(): number | null {
-  try {
-    const v = Number(globalThis.localStorage?.getItem(SPILL_KEY) ?? NaN);
-    return Number.isInteger(v) && v >= SPILL_MIN && v <= SPILL_MAX ? v : null;
-  } catch {
-    return null;
-  }
-}
-
 const noPayload = (): Err => ({ ok: false, code: 'INVALID_ARGUMENT', message: 'There is nothing to send: type a message in the send panel first.' });
 
 export const useAutomationStore = defineStore('automation', () => {
@@ -69,10 +53,7 @@ export const useAutomationStore = defineStore('automation', () => {
   const savedVersion = ref(0);
   const schedules = shallowRef(new Map<string, ScheduleInfo>());
   const transfers = shallowRef(new Map<string, TransferState>());
-  const exports = shallowRef(new Map<string, ExportInfo>());
   const stats = shallowRef(new Map<string, RuleStat[]>());
-  /** the spill log's size limit as the engine last answered it */
-  const spillLimitBytes = ref<number | null>(storedSpill());
 
   // ---- quick commands and sequences ----
   const quickOf = (sessionId: string): QuickCommand[] => quick.value.get(sessionId) ?? [];
@@ -243,52 +224,6 @@ export const useAutomationStore = defineStore('automation', () => {
     else if (info.sent > t.sent) setTransfer(info.sessionId, { ...t, sent: info.sent });
   }
 
-  // ---- capture, export, spill ----
-  async function startCapture(sessionId: string, perPeer: boolean): Promise<Result<CaptureInfo>> {
-    const r = await bridge.request('capture.start', { sessionId, perPeer }, { context: context('Capture', sessionId) });
-    if (r.ok) sessions.patchInfo(sessionId, { capture: r.data });
-    return r;
-  }
-  async function stopCapture(sessionId: string): Promise<Result<CaptureInfo>> {
-    const r = await bridge.request('capture.stop', { sessionId }, { context: context('Capture', sessionId) });
-    if (r.ok) sessions.patchInfo(sessionId, { capture: r.data });
-    return r;
-  }
-
-  function putExport(e: ExportInfo): void {
-    exports.value.set(e.exportId, e);
-    triggerRef(exports);
-  }
-  const exportInfo = (exportId: string): ExportInfo | null => exports.value.get(exportId) ?? null;
-  /** `language`: the language of the file's header lines (txt formats). */
-  async function startExport(sessionId: string, format: ExportFormat, timeZone: 'local' | 'utc', language: ExportLanguage = 'en'): Promise<Result<ExportInfo>> {
-    const r = await bridge.request('export.start', { sessionId, format, timeZone, language }, { silent: true });
-    if (r.ok) {
-      // an event may already have reported a later state of the same export
-      const known = exports.value.get(r.data.exportId);
-      if (!known || known.records <= r.data.records) putExport(r.data);
-    }
-    return r;
-  }
-
-  async function configureSpill(limitBytes: number) {
-    const r = await bridge.request('spill.configure', { limitBytes }, { context: 'Spill' });
-    if (r.ok) {
-      spillLimitBytes.value = r.data.limitBytes;
-      try {
-        globalThis.localStorage?.setItem(SPILL_KEY, String(r.data.limitBytes));
-      } catch {
-        // storage disabled: the limit holds until the engine restarts
-      }
-    }
-    return r;
-  }
-  /** After a (re)connection: give the engine the limit chosen earlier, if any. */
-  async function reapplySpill(): Promise<void> {
-    const v = storedSpill();
-    if (v !== null) await bridge.request('spill.configure', { limitBytes: v }, { silent: true });
-  }
-
   // ---- reply rules ----
   const statsOf = (sessionId: string): RuleStat[] => stats.value.get(sessionId) ?? [];
   function putStats(sessionId: string, list: RuleStat[]): void {
@@ -340,9 +275,6 @@ export const useAutomationStore = defineStore('automation', () => {
         case 'transfer.progress':
           mergeTransfer(ev.transfer);
           break;
-        case 'export.progress':
-          putExport(ev.export);
-          break;
         case 'session.removed':
           forget(ev.sessionId);
           break;
@@ -359,9 +291,7 @@ export const useAutomationStore = defineStore('automation', () => {
     savedVersion,
     schedules,
     transfers,
-    exports,
     stats,
-    spillLimitBytes,
     quickOf,
     sequencesOf,
     setQuickCommands,
@@ -380,12 +310,6 @@ export const useAutomationStore = defineStore('automation', () => {
     transferOf,
     sendFile,
     cancelTransfer,
-    startCapture,
-    stopCapture,
-    exportInfo,
-    startExport,
-    configureSpill,
-    reapplySpill,
     statsOf,
     hitCountOf,
     loadHits,

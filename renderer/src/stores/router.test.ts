@@ -2,7 +2,8 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ok, type NetEvent, type SessionInfo } from '../../../shared/protocol';
-import { SPILL_KEY, useAutomationStore } from './automation';
+import { useAutomationStore } from './automation';
+import { SPILL_KEY, useRecordingStore } from './recording';
 import { FakeBridge } from './fake-bridge.test-util';
 import { useLogStore } from './logs';
 import { useProfilesStore } from './profiles';
@@ -16,15 +17,16 @@ const opened = (i: SessionInfo): NetEvent => ({ type: 'session.opened', ts: 1, s
 describe('the event router', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
-  it('hands each batch to sessions, then logs, then automation, in that order', () => {
+  it('hands each batch to sessions, then logs, automation and recording, in that order', () => {
     const bridge = new FakeBridge();
     const order: string[] = [];
     vi.spyOn(useSessionsStore(), 'apply').mockImplementation(() => void order.push('sessions'));
     vi.spyOn(useLogStore(), 'apply').mockImplementation(() => void order.push('logs'));
     vi.spyOn(useAutomationStore(), 'apply').mockImplementation(() => void order.push('automation'));
+    vi.spyOn(useRecordingStore(), 'apply').mockImplementation(() => void order.push('recording'));
     useEventRouter().connect(bridge, { rates: false });
     bridge.emit([opened(info('s1'))]);
-    expect(order).toEqual(['sessions', 'logs', 'automation']);
+    expect(order).toEqual(['sessions', 'logs', 'automation', 'recording']);
   });
 
   it('removes a closed session from every store once, and the engine’s later session.removed changes nothing', async () => {

@@ -4,7 +4,8 @@
  *
  * - `applyBatch`: every batch goes to each store's `apply`, always in this
  *   order: sessions (metadata: state, peers, counters), logs (rows, bounds,
- *   unread), automation (rule stats, schedules, transfers, exports). No store
+ *   unread), automation (rule stats, schedules, transfers), recording
+ *   (exports). No store
  *   forwards events to another; each forgets a removed session in its own
  *   `apply`, once. A RESYNC notice starts `resync`. The desktop app's menu
  *   clicks (`desktop.action`, about no session) go to the desktop store.
@@ -19,6 +20,7 @@ import { ref } from 'vue';
 import type { NetEvent } from '../../../shared/protocol';
 import type { Bridge } from '../bridge/types';
 import { useAutomationStore } from './automation';
+import { useRecordingStore } from './recording';
 import { useBridgeStore } from './bridge';
 import { useDesktopStore } from './desktop';
 import { useLogStore } from './logs';
@@ -29,6 +31,7 @@ export const useEventRouter = defineStore('router', () => {
   const sessions = useSessionsStore();
   const logs = useLogStore();
   const automation = useAutomationStore();
+  const recording = useRecordingStore();
   const bridge = useBridgeStore();
   const desktop = useDesktopStore();
   /** true while a re-sync is in flight */
@@ -40,6 +43,7 @@ export const useEventRouter = defineStore('router', () => {
     sessions.apply(events);
     logs.apply(events);
     automation.apply(events);
+    recording.apply(events);
     if (events.some((e) => e.type === 'desktop.action')) desktop.apply(events);
     if (events.some((e) => e.type === 'app.notice' && e.notice.code === 'RESYNC')) void resync();
   }
@@ -58,7 +62,7 @@ export const useEventRouter = defineStore('router', () => {
       const gone = sessions.list.filter((s) => !known.has(s.sessionId)).map((s) => s.sessionId);
       sessions.replaceAll(r.data);
       for (const id of gone) removed(id);
-      await Promise.all([logs.reset(r.data), automation.syncSchedules(), automation.reapplySpill()]);
+      await Promise.all([logs.reset(r.data), automation.syncSchedules(), recording.reapplySpill()]);
       if (firstSync) {
         firstSync = false;
         await useProfilesStore().checkWorkspace(r.data);
