@@ -8,18 +8,10 @@
 import { expect, test } from '@playwright/test';
 import { TcpPeer } from '../browser/peers';
 import { logRows, newSession, sendHex, sendText } from '../browser/ui';
-import { launchApp, SKIP_REASON, type LaunchedApp } from './launch';
+import { useLaunchedApp } from './launch';
 
 test.describe('desktop app: core flow', () => {
-  test.skip(SKIP_REASON !== undefined, SKIP_REASON ?? '');
-  let launched: LaunchedApp;
-
-  test.beforeAll(async () => {
-    launched = await launchApp();
-  });
-  test.afterAll(async () => {
-    await launched?.close();
-  });
+  const launched = useLaunchedApp();
 
   test('a TCP server talks to a real client: GBK in, GBK text and hex with CRC-16/MODBUS out', async () => {
     const { page } = launched;

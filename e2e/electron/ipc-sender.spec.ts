@@ -9,7 +9,7 @@
  *    frame as the sender, is FORBIDDEN on every channel.
  */
 import { expect, test } from '@playwright/test';
-import { launchApp, PRELOAD, SKIP_REASON, type LaunchedApp, type WirebenchLike } from './launch';
+import { PRELOAD, useLaunchedApp, type LaunchedApp, type WirebenchLike } from './launch';
 
 interface ResultLike {
   ok: boolean;
@@ -42,15 +42,7 @@ async function requestFromOtherWindow(launched: LaunchedApp, url: string): Promi
 }
 
 test.describe('desktop app: IPC answers only our frame', () => {
-  test.skip(SKIP_REASON !== undefined, SKIP_REASON ?? '');
-  let launched: LaunchedApp;
-
-  test.beforeAll(async () => {
-    launched = await launchApp();
-  });
-  test.afterAll(async () => {
-    await launched?.close();
-  });
+  const launched = useLaunchedApp();
 
   async function ourRequest(): Promise<ResultLike> {
     return launched.page.evaluate(() => (globalThis as unknown as { wirebench: WirebenchLike }).wirebench.request('session.list', {}));

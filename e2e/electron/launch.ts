@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { _electron as electron, expect, type ElectronApplication, type Page } from '@playwright/test';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'out/main/index.js');
@@ -50,6 +50,35 @@ export interface LaunchedApp {
   page: Page;
   /** Closes the sessions, quits the app and removes its user-data folder. */
   close(): Promise<void>;
+}
+
+/**
+ * Call inside a `test.describe`: it skips the group (with the reason) where there is no
+ * binary, launches the app once before the group's tests and closes it after them. The
+ * answer reads the running app when a test asks for it.
+ */
+export function useLaunchedApp(): LaunchedApp {
+  test.skip(SKIP_REASON !== undefined, SKIP_REASON ?? '');
+  let launched: LaunchedApp | undefined;
+  test.beforeAll(async () => {
+    launched = await launchApp();
+  });
+  test.afterAll(async () => {
+    await launched?.close();
+  });
+  const running = (): LaunchedApp => {
+    if (!launched) throw new Error('the app is not running (its launch failed)');
+    return launched;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    get page() {
+      return running().page;
+    },
+    close: () => running().close(),
+  };
 }
 
 /** Variables that would change what the app loads or how Electron starts. */

@@ -4,7 +4,7 @@
  * navigation and `window.open` refused with the page left on the app.
  */
 import { expect, test } from '@playwright/test';
-import { launchApp, SKIP_REASON, type LaunchedApp, type WirebenchLike } from './launch';
+import { useLaunchedApp, type WirebenchLike } from './launch';
 
 /** `webContents.getLastWebPreferences()`: the preferences the page really got (not in Electron's typings). */
 interface WithLastPrefs {
@@ -12,15 +12,7 @@ interface WithLastPrefs {
 }
 
 test.describe('desktop app: window security', () => {
-  test.skip(SKIP_REASON !== undefined, SKIP_REASON ?? '');
-  let launched: LaunchedApp;
-
-  test.beforeAll(async () => {
-    launched = await launchApp();
-  });
-  test.afterAll(async () => {
-    await launched?.close();
-  });
+  const launched = useLaunchedApp();
 
   test('the live window is context-isolated and sandboxed, without Node', async () => {
     const { app, page } = launched;
