@@ -5,13 +5,13 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { type Endpoint, type SessionInfo } from '../../../shared/protocol';
-import LogView from '../components/LogView.vue';
+import LogView from './LogView.vue';
 import { createAppI18n } from '../i18n';
 import { FakeBridge, FakeLog, type FakeRowInput } from '../stores/fake-bridge.test-util';
 import { useLogStore } from '../stores/logs';
 import { useEventRouter } from '../stores/router';
 import { useSettingsStore } from '../stores/settings';
-import { WRAP_ROW_BYTES } from './full-rows';
+import { WRAP_ROW_BYTES } from '../log/full-rows';
 import { sessionInfo } from '../stores/session-info.test-util';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };

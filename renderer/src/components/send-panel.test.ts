@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import { err, ok, type SendPayloadInput } from '../../../shared/protocol';
-import SendPanel from '../components/SendPanel.vue';
+import SendPanel from './SendPanel.vue';
 import { createAppI18n } from '../i18n';
 import { useBridgeStore } from '../stores/bridge';
 import { FakeBridge } from '../stores/fake-bridge.test-util';

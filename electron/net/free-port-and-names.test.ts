@@ -1,5 +1,5 @@
 /**
- * Issue #9 on the engine side: a built-in profile's server moves on to the
+ * A built-in profile's server moves on to the
  * next free port when its own is taken, and session names are distinct.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

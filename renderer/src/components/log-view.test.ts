@@ -5,12 +5,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import { ok } from '../../../shared/protocol';
 import type { Endpoint, LogRow, SessionInfo } from '../../../shared/protocol';
-import LogView from '../components/LogView.vue';
+import LogView from './LogView.vue';
 import { createAppI18n } from '../i18n';
 import { FakeBridge, FakeLog, type FakeRowInput } from '../stores/fake-bridge.test-util';
 import { useLogStore } from '../stores/logs';
 import { useEventRouter } from '../stores/router';
-import { MAX_CONTENT_PX } from './use-log-rows';
+import { MAX_CONTENT_PX } from '../log/use-log-rows';
 import { sessionInfo } from '../stores/session-info.test-util';
 
 const A: Endpoint = { address: '127.0.0.1', port: 5000, family: 'IPv4' };
