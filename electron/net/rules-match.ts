@@ -19,7 +19,8 @@ export type Found = RegExpExecArray | true | null;
 /** `text` is `message` decoded with the session's receive encoding. */
 export type Test = (message: Uint8Array, text: string) => Found;
 
-function stripLineEnding(text: string): string {
+/** The text without one trailing line ending (CRLF, LF or CR). */
+export function stripLineEnding(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);
   if (text.endsWith('\n') || text.endsWith('\r')) return text.slice(0, -1);
   return text;
