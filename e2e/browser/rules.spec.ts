@@ -22,6 +22,9 @@ async function loadExample(page: Page, example: 'SMTP server' | 'HTTP responder'
   await drawer.getByRole('button', { name: 'Load example' }).click();
   await page.getByText(example, { exact: true }).click();
   await expect(drawer.getByRole('table', { name: 'Rules' }).getByRole('row').nth(1)).toBeVisible();
+  // applied in the engine (the side panel counts the session's rules), not only shown in the drawer:
+  // a client that connects before that would get no greeting
+  await expect(page.getByRole('button', { name: 'Reply rules' })).toHaveText(/\(\d+\)/);
   return drawer;
 }
 
