@@ -96,6 +96,7 @@ test('reply rules with the SMTP example, the export dialog and profiles (en, lig
   await drawer.getByRole('button', { name: 'Load example' }).click();
   await page.getByText('SMTP server', { exact: true }).click();
   await expect(drawer.getByRole('table', { name: 'Rules' }).getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Reply rules' })).toHaveText(/\(\d+\)/); // applied in the engine
   const client = await TcpPeer.connect(port);
   for (const line of ['EHLO lab-pc', 'MAIL FROM:<student@example.com>', 'RCPT TO:<teacher@example.com>', 'DATA', 'Subject: hi', '', 'Hello', '.', 'QUIT']) {
     await client.write(`${line}\r\n`);

@@ -27,6 +27,7 @@
  */
 import type { FramerSpec } from '../codec/types';
 import type { RuleSetInput } from '../protocol/rules';
+import { ruleName, type ExampleProfileId, type ExampleRuleId } from './example-rule-names';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -37,13 +38,19 @@ export const LF_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\n'
 /** Modbus TCP: MBAP length at bytes 4–5, counting the bytes after it */
 export const MODBUS_TCP_FRAMING: FramerSpec = { kind: 'length-prefix', width: 2, endian: 'be', includesPrefix: false, offset: 4 };
 
-const cmd = (id: string, name: string, pattern: string, reply: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  name,
-  match: { kind: 'regex' as const, pattern, flags: 'i' },
-  reply: { template: reply, mode: 'text' as const },
-  ...extra,
-});
+/** A text command rule of `example` (its name from example-rule-names.ts). */
+const commandsOf =
+  <E extends ExampleProfileId>(example: E) =>
+  (id: ExampleRuleId<E>, pattern: string, reply: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    name: ruleName(example, id),
+    match: { kind: 'regex' as const, pattern, flags: 'i' },
+    reply: { template: reply, mode: 'text' as const },
+    ...extra,
+  });
+const ftp = commandsOf('ftp');
+const redis = commandsOf('redis');
+const device = commandsOf('device');
 
 /** What FTP says for a command that would need a data connection. */
 export const FTP_NO_DATA = '502 Data channel is not simulated: this mock answers the control channel only';
@@ -53,31 +60,31 @@ export const FTP_RULES: RuleSetInput = {
   vars: { cwd: '/' },
   greeting: { template: '220 Wirebench FTP mock ready', mode: 'text' },
   rules: [
-    cmd('user', 'USER', '^USER (\\S+)\\s*$', '331 Password required for {{var.user}}', { set: [{ name: 'user', value: '$1' }], then: 'auth' }),
-    cmd('pass', 'PASS (after USER)', '^PASS\\b', '230 User {{var.user}} logged in', { when: 'auth', then: 'ready' }),
-    cmd('pass-first', 'PASS before USER', '^PASS\\b', '503 Login with USER first'),
-    cmd('quit', 'QUIT', '^QUIT\\s*$', '221 Goodbye', { close: true }),
-    cmd('syst', 'SYST', '^SYST\\s*$', '215 UNIX Type: L8'),
-    cmd('feat', 'FEAT', '^FEAT\\s*$', '211-Features:\\r\\n UTF8\\r\\n211 End'),
-    cmd('noop', 'NOOP', '^NOOP\\s*$', '200 OK'),
-    cmd('pwd', 'PWD', '^(PWD|XPWD)\\s*$', '257 "{{var.cwd}}" is the current directory', { when: 'ready' }),
-    cmd('cwd', 'CWD', '^CWD (.+?)\\s*$', '250 Directory changed to {{var.cwd}}', { when: 'ready', set: [{ name: 'cwd', value: '$1' }] }),
-    cmd('type', 'TYPE', '^TYPE (\\S+)', '200 Type set to $1', { when: 'ready' }),
-    cmd('no-data', 'Data channel commands (502)', '^(PASV|EPSV|PORT|EPRT|LIST|NLST|MLSD|RETR|STOR|APPE)\\b', FTP_NO_DATA, { when: 'ready' }),
-    cmd('unknown', 'Other commands (502)', '\\S', '502 Command not implemented', { when: 'ready' }),
-    cmd('login-first', 'Before login (530)', '\\S', '530 Please log in with USER and PASS'),
+    ftp('user', '^USER (\\S+)\\s*$', '331 Password required for {{var.user}}', { set: [{ name: 'user', value: '$1' }], then: 'auth' }),
+    ftp('pass', '^PASS\\b', '230 User {{var.user}} logged in', { when: 'auth', then: 'ready' }),
+    ftp('pass-first', '^PASS\\b', '503 Login with USER first'),
+    ftp('quit', '^QUIT\\s*$', '221 Goodbye', { close: true }),
+    ftp('syst', '^SYST\\s*$', '215 UNIX Type: L8'),
+    ftp('feat', '^FEAT\\s*$', '211-Features:\\r\\n UTF8\\r\\n211 End'),
+    ftp('noop', '^NOOP\\s*$', '200 OK'),
+    ftp('pwd', '^(PWD|XPWD)\\s*$', '257 "{{var.cwd}}" is the current directory', { when: 'ready' }),
+    ftp('cwd', '^CWD (.+?)\\s*$', '250 Directory changed to {{var.cwd}}', { when: 'ready', set: [{ name: 'cwd', value: '$1' }] }),
+    ftp('type', '^TYPE (\\S+)', '200 Type set to $1', { when: 'ready' }),
+    ftp('no-data', '^(PASV|EPSV|PORT|EPRT|LIST|NLST|MLSD|RETR|STOR|APPE)\\b', FTP_NO_DATA, { when: 'ready' }),
+    ftp('unknown', '\\S', '502 Command not implemented', { when: 'ready' }),
+    ftp('login-first', '\\S', '530 Please log in with USER and PASS'),
   ],
 };
 
 export const REDIS_RULES: RuleSetInput = {
   echo: false,
   rules: [
-    cmd('ping', 'PING', '^PING\\s*$', '+PONG'),
-    cmd('set', 'SET key value', '^SET (\\S+) (.*?)\\s*$', '+OK', { set: [{ name: '$1', value: '$2' }] }),
-    cmd('get', 'GET key', '^GET (\\S+)\\s*$', '+{{var.$1!}}'),
-    cmd('get-nil', 'GET key never SET (null)', '^GET (\\S+)\\s*$', '$$-1'),
-    cmd('quit', 'QUIT', '^QUIT\\s*$', '+OK', { close: true }),
-    cmd('unknown', 'Other commands', '^(\\S+)', "-ERR unknown command '$1'"),
+    redis('ping', '^PING\\s*$', '+PONG'),
+    redis('set', '^SET (\\S+) (.*?)\\s*$', '+OK', { set: [{ name: '$1', value: '$2' }] }),
+    redis('get', '^GET (\\S+)\\s*$', '+{{var.$1!}}'),
+    redis('get-nil', '^GET (\\S+)\\s*$', '$$-1'),
+    redis('quit', '^QUIT\\s*$', '+OK', { close: true }),
+    redis('unknown', '^(\\S+)', "-ERR unknown command '$1'"),
   ],
 };
 
@@ -87,11 +94,11 @@ export const DEVICE_RULES: RuleSetInput = {
   echo: false,
   vars: { idn: DEVICE_IDENTITY },
   rules: [
-    cmd('idn', '*IDN?', '^\\*IDN\\?\\s*$', '{{var.idn}}'),
-    cmd('temp', 'MEAS:TEMP?', '^MEAS(URE)?:TEMP(ERATURE)?\\?\\s*$', '{{random 20 30}}.{{random 0 9}}'),
-    cmd('err', 'SYST:ERR?', '^SYST(EM)?:ERR(OR)?\\?\\s*$', '0,"No error"'),
-    cmd('rst', '*RST', '^\\*RST\\s*$', ''),
-    cmd('unknown', 'Unknown command', '\\S', '-113,"Undefined header"'),
+    device('idn', '^\\*IDN\\?\\s*$', '{{var.idn}}'),
+    device('temp', '^MEAS(URE)?:TEMP(ERATURE)?\\?\\s*$', '{{random 20 30}}.{{random 0 9}}'),
+    device('err', '^SYST(EM)?:ERR(OR)?\\?\\s*$', '0,"No error"'),
+    device('rst', '^\\*RST\\s*$', ''),
+    device('unknown', '\\S', '-113,"Undefined header"'),
   ],
 };
 
@@ -106,19 +113,19 @@ export const MODBUS_RULES: RuleSetInput = {
   rules: [
     {
       id: 'read-holding',
-      name: '03 Read holding registers',
+      name: ruleName('modbus', 'read-holding'),
       match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? 03', anchored: 'start' },
       reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 {{rest16be}} {{rx:6}} 03 {{rest8}} {{words:regs:8:10}}' },
     },
     {
       id: 'illegal-address',
-      name: '03 past the table: exception 02',
+      name: ruleName('modbus', 'illegal-address'),
       match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? 03', anchored: 'start' },
       reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 00 03 {{rx:6}} 83 02' },
     },
     {
       id: 'illegal-function',
-      name: 'Other functions: exception 01',
+      name: ruleName('modbus', 'illegal-function'),
       match: { kind: 'hex-pattern', pattern: '?? ?? 00 00 ?? ?? ?? ??', anchored: 'start' },
       reply: { mode: 'hex', template: '{{rx:0-1}} 00 00 00 03 {{rx:6}} {{rx:7|80}} 01' },
     },

@@ -10,7 +10,9 @@
  * replies and closes the connection. Unknown commands get 500.
  *
  * FTP, Redis-like, a line-based device and a Modbus TCP slave: see
- * examples-dialogue.ts.
+ * examples-dialogue.ts. The rules' names (English) are in
+ * example-rule-names.ts, by example and rule id; the UI loads them in its
+ * own language.
  *
  * HTTP — a minimal responder: framing on the blank line that ends a request
  * head, so one message is one head. Any request for any path gets the same
@@ -25,8 +27,9 @@ import type { FramerSpec } from '../codec/types';
 import { formatReason, say, type Reason } from '../protocol/reason-format';
 import { ruleSetSchema, type RuleSet, type RuleSetInput } from '../protocol/rules';
 import { CRLF_FRAMING, DEVICE_RULES, FTP_RULES, LF_FRAMING, MODBUS_RULES, MODBUS_TCP_FRAMING, REDIS_RULES } from './examples-dialogue';
+import { ruleName, type ExampleProfileId, type ExampleRuleId } from './example-rule-names';
 
-export type ExampleProfileId = 'smtp' | 'http' | 'ftp' | 'redis' | 'device' | 'modbus';
+export type { ExampleProfileId };
 
 export interface ExampleProfile {
   id: ExampleProfileId;
@@ -47,9 +50,10 @@ export const SMTP_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\
 /** one request head per message */
 export const HTTP_FRAMING: FramerSpec = { kind: 'delimiter', delimiter: ascii('\r\n\r\n'), keep: false };
 
-const command = (id: string, name: string, pattern: string, reply: string, extra: { close?: boolean } = {}) => ({
+/** An SMTP command rule (its name from example-rule-names.ts). */
+const command = (id: ExampleRuleId<'smtp'>, pattern: string, reply: string, extra: { close?: boolean } = {}) => ({
   id,
-  name,
+  name: ruleName('smtp', id),
   match: { kind: 'regex' as const, pattern, flags: 'i' },
   reply: { template: reply, mode: 'text' as const, lineEnding: 'crlf' as const },
   ...extra,
@@ -59,17 +63,17 @@ const SMTP_RULES: RuleSetInput = {
   echo: false,
   greeting: { template: '220 wirebench.local ESMTP Wirebench mock', mode: 'text', lineEnding: 'crlf' },
   rules: [
-    command('ehlo', 'EHLO', '^EHLO\\b', '250-wirebench.local Hello\\r\\n250 OK'),
-    command('helo', 'HELO', '^HELO\\b', '250 wirebench.local Hello'),
-    command('mail-from', 'MAIL FROM', '^MAIL FROM:', '250 OK'),
-    command('rcpt-to', 'RCPT TO', '^RCPT TO:', '250 OK'),
+    command('ehlo', '^EHLO\\b', '250-wirebench.local Hello\\r\\n250 OK'),
+    command('helo', '^HELO\\b', '250 wirebench.local Hello'),
+    command('mail-from', '^MAIL FROM:', '250 OK'),
+    command('rcpt-to', '^RCPT TO:', '250 OK'),
     {
-      ...command('data', 'DATA (body until .)', '^DATA\\s*$', '354 End data with <CR><LF>.<CR><LF>'),
+      ...command('data', '^DATA\\s*$', '354 End data with <CR><LF>.<CR><LF>'),
       collect: { into: 'body', until: '.', reply: { template: '250 OK: queued as {{count}}', mode: 'text' as const, lineEnding: 'crlf' as const } },
     },
-    command('rset-noop', 'RSET / NOOP', '^(RSET|NOOP)\\b', '250 OK'),
-    command('quit', 'QUIT', '^QUIT\\s*$', '221 Bye', { close: true }),
-    command('unknown', 'Other commands (500)', '\\S', '500 Command not recognized'),
+    command('rset-noop', '^(RSET|NOOP)\\b', '250 OK'),
+    command('quit', '^QUIT\\s*$', '221 Bye', { close: true }),
+    command('unknown', '\\S', '500 Command not recognized'),
   ],
 };
 
@@ -83,9 +87,9 @@ const escapeTemplate = (s: string): string => s.replace(/\\/g, '\\\\').replace(/
 const httpHead = (status: string, extra: string[], length: number): string =>
   [`HTTP/1.1 ${status}`, ...extra, `Content-Length: ${length}`, 'Connection: close', '', ''].join('\r\n');
 
-const httpReply = (id: string, name: string, pattern: string, head: string, body: string) => ({
+const httpReply = (id: ExampleRuleId<'http'>, pattern: string, head: string, body: string) => ({
   id,
-  name,
+  name: ruleName('http', id),
   match: { kind: 'regex' as const, pattern, flags: '' },
   reply: { template: escapeTemplate(head + body), mode: 'text' as const, encoding: 'utf-8' as const },
   close: true,
@@ -97,17 +101,15 @@ const NOT_ALLOWED = 'Method Not Allowed\n';
 const HTTP_RULES: RuleSetInput = {
   echo: false,
   rules: [
-    httpReply('head', 'HEAD', '^HEAD \\S+ HTTP/1\\.[01]', httpHead('200 OK', [TEXT_PLAIN], HTTP_BODY_BYTES), ''),
+    httpReply('head', '^HEAD \\S+ HTTP/1\\.[01]', httpHead('200 OK', [TEXT_PLAIN], HTTP_BODY_BYTES), ''),
     httpReply(
       'ok',
-      'GET, POST, PUT, DELETE, OPTIONS',
       '^(GET|POST|PUT|DELETE|OPTIONS) (\\S+) HTTP/1\\.[01]',
       httpHead('200 OK', [TEXT_PLAIN], HTTP_BODY_BYTES),
       HTTP_BODY,
     ),
     httpReply(
       'not-allowed',
-      'Other methods (405)',
       '^[A-Z]+ \\S+ HTTP/1\\.[01]',
       httpHead('405 Method Not Allowed', [TEXT_PLAIN, 'Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS'], NOT_ALLOWED.length),
       NOT_ALLOWED,
